@@ -12,4 +12,7 @@ module io.berth {
   requires org.xerial.sqlitejdbc;
 
   exports io.berth;
+
+  // Stored records are read and written by Jackson through their fields.
+  opens io.berth.internal to com.fasterxml.jackson.databind;
 }

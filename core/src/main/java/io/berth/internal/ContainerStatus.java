@@ -1,0 +1,59 @@
+package io.berth.internal;
+
+import io.berth.ContainerState;
+import java.time.Instant;
+
+/**
+ * The mutable part of a container's record, saved as the {@code state} JSON column. Fields are
+ * read and written only by the thread holding the container's lock; {@link #copy()} gives a
+ * batch or a snapshot its own instance.
+ */
+final class ContainerStatus {
+  ContainerState state = ContainerState.CONFIGURED;
+  /** The container's init process; 0 when none. */
+  int pid;
+  int conmonPid;
+  /** conmon's start time in clock ticks since boot, to tell it from a reused pid. */
+  long conmonStartTicks;
+  Integer exitCode;
+  boolean oomKilled;
+  /** Why the state is what it is, when that is not plain (conmon died, refreshed after reboot). */
+  String reason;
+  String startedAt;
+  String finishedAt;
+  /** Where the rootfs is mounted while the runtime or a user holds a mount. */
+  String mountpoint;
+  /** True while the container's own (init) mount is held. */
+  boolean rootfsMounted;
+  /** Mounts taken through {@code Container.mount()} and not yet released. */
+  int userMounts;
+
+  ContainerStatus copy() {
+    ContainerStatus c = new ContainerStatus();
+    c.state = state;
+    c.pid = pid;
+    c.conmonPid = conmonPid;
+    c.conmonStartTicks = conmonStartTicks;
+    c.exitCode = exitCode;
+    c.oomKilled = oomKilled;
+    c.reason = reason;
+    c.startedAt = startedAt;
+    c.finishedAt = finishedAt;
+    c.mountpoint = mountpoint;
+    c.rootfsMounted = rootfsMounted;
+    c.userMounts = userMounts;
+    return c;
+  }
+
+  /** Records the end of the process; the pids no longer mean anything. */
+  void exited(int code, Instant finished, boolean oom, String why) {
+    state = ContainerState.STOPPED;
+    exitCode = code;
+    finishedAt = finished.toString();
+    oomKilled = oom;
+    reason = why;
+    pid = 0;
+    conmonPid = 0;
+    conmonStartTicks = 0;
+  }
+}
