@@ -53,7 +53,7 @@ public final class CommandRunner {
    */
   public static Result run(List<String> command, InputStream stdin, Duration timeout) {
     Process process = start(command);
-    return collect(process, command, stdin, timeout);
+    return collect(process, command, stdin, timeout, () -> {});
   }
 
   /** Starts {@code command} with piped stdio (the JVM closes all other fds in the child). */
@@ -67,9 +67,12 @@ public final class CommandRunner {
     }
   }
 
-  /** Feeds stdin, drains stdout and stderr, and waits for {@code process} up to the deadline. */
+  /**
+   * Feeds stdin, drains stdout and stderr, and waits for {@code process} up to the deadline;
+   * at the deadline runs {@code onTimeout}, then kills the process.
+   */
   public static Result collect(Process process, List<String> command, InputStream stdin,
-      Duration timeout) {
+      Duration timeout, Runnable onTimeout) {
     Future<?> feeder = PUMPS.submit(() -> feed(stdin, process.getOutputStream()));
     Future<byte[]> err = PUMPS.submit(() -> drain(process.getErrorStream()));
     Future<byte[]> out = PUMPS.submit(() -> drain(process.getInputStream()));
@@ -77,6 +80,7 @@ public final class CommandRunner {
     try {
       if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
         timedOut = true;
+        onTimeout.run();
         process.destroyForcibly();
         process.waitFor();
       }
