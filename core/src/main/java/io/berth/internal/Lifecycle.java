@@ -100,6 +100,7 @@ final class Lifecycle {
           .logFile(ctx.layout().log(id))
           .stdin(c.config().stdin())
           .build());
+      FaultPoint.reached(FaultPoint.AFTER_RUNTIME_CREATE);
       s.state = ContainerState.CREATED;
       s.pid = created.pid();
       s.conmonPid = created.conmonPid();
