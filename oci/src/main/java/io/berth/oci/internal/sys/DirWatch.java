@@ -23,17 +23,24 @@ public final class DirWatch implements AutoCloseable {
 
   /** Starts watching {@code dir} for {@code mask} events (see {@link #CHANGES}). */
   public static DirWatch open(Path dir, int mask) throws IOException {
+    return open(mask, dir);
+  }
+
+  /** Starts watching every one of {@code dirs} for {@code mask} events. */
+  public static DirWatch open(int mask, Path... dirs) throws IOException {
     int fd;
     try {
       fd = LibC.INSTANCE.inotify_init1(LibC.IN_NONBLOCK | LibC.IN_CLOEXEC);
     } catch (LastErrorException e) {
       throw new IOException("inotify_init1 failed: " + Errno.describe(e), e);
     }
-    try {
-      LibC.INSTANCE.inotify_add_watch(fd, dir.toString(), mask);
-    } catch (LastErrorException e) {
-      Fds.closeQuietly(fd);
-      throw new IOException("cannot watch " + dir + ": " + Errno.describe(e), e);
+    for (Path dir : dirs) {
+      try {
+        LibC.INSTANCE.inotify_add_watch(fd, dir.toString(), mask);
+      } catch (LastErrorException e) {
+        Fds.closeQuietly(fd);
+        throw new IOException("cannot watch " + dir + ": " + Errno.describe(e), e);
+      }
     }
     return new DirWatch(fd);
   }
