@@ -221,18 +221,19 @@ final class ExecRunner {
       }
       String msg = error.get();
       String lower = msg.toLowerCase(Locale.ROOT);
-      boolean setup = lower.contains("chdir") || lower.contains("cwd")
-          || lower.contains("not running") || lower.contains("stopped container")
-          || lower.contains("does not exist") || lower.contains("paused");
-      if (!setup) {
-        if (lower.contains("executable file not found") || lower.contains("not found in $path")
-            || lower.contains("no such file or directory")) {
-          return 127;
-        }
-        if (lower.contains("permission denied") || lower.contains("is a directory")
-            || lower.contains("exec format error")) {
-          return 126;
-        }
+      // Only errors about the command itself map to shell codes; a missing working directory
+      // or a stopped container is a runtime failure the caller must see.
+      boolean aboutCommand = lower.contains("executable")
+          || msg.contains("\"" + command.get(0) + "\"")
+          || msg.contains("`" + command.get(0) + "`");
+      if (lower.contains("executable file not found") || lower.contains("not found in $path")
+          || (aboutCommand && lower.contains("no such file or directory"))) {
+        return 127;
+      }
+      if (aboutCommand && (lower.contains("permission denied")
+          || lower.contains("operation not permitted") || lower.contains("is a directory")
+          || lower.contains("exec format error"))) {
+        return 126;
       }
       throw new OciRuntimeException(runtime.name() + " exec of " + command + " failed with exit"
           + " code " + runtimeExit + ": " + msg, runtimeExit, msg, argv);
