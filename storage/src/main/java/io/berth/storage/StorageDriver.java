@@ -77,7 +77,19 @@ public interface StorageDriver extends AutoCloseable {
   /** Undoes {@link #mount}. Called when the store's mount count for the layer drops to 0. */
   void unmount(String id);
 
-  /** Whether the layer is mounted now, as the kernel sees it (for reconciling after a crash). */
+  /**
+   * Whether {@link #mount} makes a kernel mount. If not (like {@code vfs}, whose layers are
+   * plain directories), the store's mount counts are the only truth and are not reconciled
+   * with the kernel's mount table.
+   */
+  default boolean usesKernelMounts() {
+    return true;
+  }
+
+  /**
+   * Whether the layer is mounted now, as the kernel sees it (for reconciling after a crash).
+   * Only called if {@link #usesKernelMounts()}.
+   */
   boolean isMounted(String id);
 
   /** What the layer changes relative to its parent, sorted by path. */

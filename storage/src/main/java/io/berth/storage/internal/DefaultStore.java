@@ -1,19 +1,818 @@
 package io.berth.storage.internal;
 
+import io.berth.storage.AmbiguousImageException;
+import io.berth.storage.ArchiveFormat;
 import io.berth.storage.ArchiveLimits;
+import io.berth.storage.CommitRequest;
+import io.berth.storage.ContainerLayer;
+import io.berth.storage.ContainerLayerExistsException;
+import io.berth.storage.CorruptStoreException;
+import io.berth.storage.Image;
+import io.berth.storage.ImageConfig;
+import io.berth.storage.ImageInUseException;
+import io.berth.storage.ImportOptions;
+import io.berth.storage.InvalidReferenceException;
+import io.berth.storage.Layer;
+import io.berth.storage.NoSuchContainerLayerException;
+import io.berth.storage.NoSuchImageException;
 import io.berth.storage.StorageDriver;
 import io.berth.storage.StorageException;
 import io.berth.storage.Store;
+import io.berth.storage.internal.driver.OverlayDriver;
+import io.berth.storage.internal.driver.VfsDriver;
+import io.berth.storage.internal.json.ConfigJson;
+import io.berth.storage.internal.json.Descriptor;
+import io.berth.storage.internal.json.MediaTypes;
+import io.berth.storage.internal.stream.Digests;
+import io.berth.storage.internal.sys.FileTrees;
+import io.berth.storage.internal.sys.Posix;
+import io.berth.storage.internal.sys.Stat;
+import io.berth.storage.internal.tar.TarWriter;
+import io.berth.storage.internal.tar.TreeArchiver;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
-/** The store's implementation. */
-public final class DefaultStore {
-  private DefaultStore() {}
+/**
+ * The store. Layout of the root: {@code metadata.db} (records, see {@link Metadata}),
+ * {@code storage.lock} (the store lock), {@code blobs/sha256/} (content-addressed blobs),
+ * {@code tmp/} (files being written), and {@code <driver>/} (the driver's layers). The run
+ * root holds {@code mounts/} (mount counts).
+ *
+ * <p>Every change runs under the store lock, inside a {@link Staging} that undoes what was
+ * made if the call fails; metadata is committed last, in one transaction. A crash before
+ * that leaves only unrecorded files, which the next {@link #open} removes.
+ */
+public final class DefaultStore implements Store {
+  private static final System.Logger LOG = System.getLogger(DefaultStore.class.getName());
+  private static final Pattern HEX = Pattern.compile("[0-9a-f]+");
 
-  public static Store open(Path root, Path runRoot, Optional<StorageDriver> driver,
+  private final Path root;
+  private final StorageDriver driver;
+  private final ArchiveLimits limits;
+  private final StoreLock lock;
+  private final Metadata meta;
+  private final BlobStore blobs;
+  private final MountCounts counts;
+  private final LayerIngester ingester;
+  private final Map<String, ImageConfig> configs = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  private DefaultStore(Path root, StorageDriver driver, ArchiveLimits limits, StoreLock lock,
+      Metadata meta, BlobStore blobs, MountCounts counts) {
+    this.root = root;
+    this.driver = driver;
+    this.limits = limits;
+    this.lock = lock;
+    this.meta = meta;
+    this.blobs = blobs;
+    this.counts = counts;
+    this.ingester = new LayerIngester(driver, meta, limits);
+  }
+
+  /** Opens (creating if needed) the store; see {@link Store.Builder#build()}. */
+  public static Store open(Path root, Path runRoot, Optional<StorageDriver> custom,
       String driverName, ArchiveLimits limits, Optional<Duration> lockTimeout) {
-    throw new StorageException("the storage engine is not built yet");
+    StorageDriver driver = custom.orElseGet(
+        () -> driverName.equals("vfs") ? new VfsDriver() : new OverlayDriver());
+    if (!driver.name().matches("[a-z0-9]+")) {
+      throw new IllegalArgumentException("storage driver name '" + driver.name()
+          + "' must be lowercase letters and digits");
+    }
+    try {
+      Files.createDirectories(root);
+      Files.createDirectories(runRoot);
+    } catch (IOException e) {
+      throw new StorageException("could not create the store directories " + root + " and "
+          + runRoot + ": " + e.getMessage(), e);
+    }
+    StoreLock lock = StoreLock.open(root.resolve("storage.lock"), lockTimeout);
+    Metadata meta = null;
+    try (StoreLock.Held held = lock.acquire()) {
+      meta = Metadata.open(root.resolve("metadata.db"));
+      Optional<String> recorded = meta.meta("driver");
+      if (recorded.isPresent() && !recorded.get().equals(driver.name())) {
+        throw new StorageException("the store at " + root + " was created with the '"
+            + recorded.get() + "' driver; open it with that driver, not '" + driver.name()
+            + "'");
+      }
+      driver.open(root.resolve(driver.name()));
+      if (recorded.isEmpty()) {
+        meta.putMeta("driver", driver.name());
+      }
+      DefaultStore store = new DefaultStore(root, driver, limits, lock, meta,
+          new BlobStore(root), new MountCounts(runRoot));
+      store.recover();
+      return store;
+    } catch (IOException e) {
+      closeQuietly(meta, lock);
+      throw new StorageException("could not open the store at " + root + ": " + e.getMessage(),
+          e);
+    } catch (RuntimeException e) {
+      closeQuietly(meta, lock);
+      throw e;
+    }
+  }
+
+  private static void closeQuietly(Metadata meta, StoreLock lock) {
+    if (meta != null) {
+      try {
+        meta.close();
+      } catch (RuntimeException ignored) {
+        // Already failing; the first error is the one to report.
+      }
+    }
+    lock.close();
+  }
+
+  /**
+   * Removes what a crash left behind (temp files, unrecorded layers and blobs) and makes the
+   * mount counts agree with the kernel. Runs under the lock.
+   */
+  private void recover() throws IOException {
+    for (String name : FileTrees.list(blobs.tmpDir())) {
+      FileTrees.deleteTree(blobs.tmpDir().resolve(name));
+    }
+    Set<String> known = new HashSet<>();
+    meta.layers().forEach(l -> known.add(l.id()));
+    Map<String, Metadata.ContainerRecord> containers = new HashMap<>();
+    for (Metadata.ContainerRecord c : meta.containers()) {
+      known.add(c.layerId());
+      containers.put(c.id(), c);
+    }
+    for (String id : driver.layerIds()) {
+      if (!known.contains(id)) {
+        LOG.log(System.Logger.Level.INFO, "removing layer {0}, left unrecorded by an"
+            + " interrupted operation", id);
+        driver.remove(id);
+      }
+    }
+    Set<String> referenced = meta.referencedBlobs();
+    for (String digest : blobs.digests()) {
+      if (!referenced.contains(digest)) {
+        LOG.log(System.Logger.Level.INFO, "removing unreferenced blob {0}", digest);
+        blobs.delete(digest);
+      }
+    }
+    for (String id : counts.containerIds()) {
+      Metadata.ContainerRecord c = containers.get(id);
+      if (c == null || driver.usesKernelMounts() && !driver.isMounted(c.layerId())) {
+        counts.remove(id);
+      }
+    }
+    if (driver.usesKernelMounts()) {
+      for (Metadata.ContainerRecord c : containers.values()) {
+        if (counts.get(c.id()).isEmpty() && driver.isMounted(c.layerId())) {
+          LOG.log(System.Logger.Level.INFO, "unmounting the root filesystem of container {0},"
+              + " mounted without a mount count (was the run directory wiped?)", c.id());
+          driver.unmount(c.layerId());
+        }
+      }
+    }
+  }
+
+  private StoreLock.Held locked() {
+    if (closed) {
+      throw new IllegalStateException("the store at " + root + " is closed");
+    }
+    return lock.acquire();
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("the store at " + root + " is closed");
+    }
+  }
+
+  private Staging staging() {
+    return new Staging(driver, blobs);
+  }
+
+  @Override
+  public String driverName() {
+    return driver.name();
+  }
+
+  @Override
+  public Path root() {
+    return root;
+  }
+
+  ArchiveLimits limits() {
+    return limits;
+  }
+
+  BlobStore blobs() {
+    return blobs;
+  }
+
+  LayerIngester ingester() {
+    return ingester;
+  }
+
+  Metadata metadata() {
+    return meta;
+  }
+
+  // ---- images: reading ----
+
+  @Override
+  public List<Image> images() {
+    checkOpen();
+    List<Image> out = new ArrayList<>();
+    for (Metadata.ImageRecord r : meta.images()) {
+      out.add(toImage(r));
+    }
+    return out;
+  }
+
+  ImageConfig config(String imageId) {
+    return configs.computeIfAbsent(imageId, id -> ConfigJson.parse(
+        blobs.read(Digests.PREFIX + id), "config of image " + id));
+  }
+
+  Image toImage(Metadata.ImageRecord r) {
+    ImageConfig config = config(r.id());
+    long size = 0;
+    for (String layerId : r.layerIds()) {
+      size += meta.layer(layerId).map(Metadata.LayerRecord::size).orElseThrow(() ->
+          new CorruptStoreException("image " + r.id() + " names layer " + layerId
+              + ", which the store does not have; remove the image and load it again"));
+    }
+    return new Image(r.id(), r.names(), r.manifestDigest(), config, r.layerIds(),
+        config.created().orElse(r.added()), size);
+  }
+
+  @Override
+  public Optional<Image> findImage(String nameOrId) {
+    checkOpen();
+    return findImageId(nameOrId).flatMap(meta::image).map(this::toImage);
+  }
+
+  /**
+   * Resolves, in order: a full id (bare or {@code sha256:}), a name (a short name matches
+   * {@code docker.io/library/x} and then {@code localhost/x}), a digest reference, then a
+   * unique id prefix of at least 3 hex digits.
+   */
+  Optional<String> findImageId(String nameOrId) {
+    Objects.requireNonNull(nameOrId, "nameOrId");
+    if (nameOrId.isEmpty()) {
+      throw new IllegalArgumentException("image name or id must not be empty");
+    }
+    String s = nameOrId.startsWith(Digests.PREFIX) ? nameOrId.substring(Digests.PREFIX.length())
+        : nameOrId;
+    boolean hex = HEX.matcher(s).matches();
+    if (hex && s.length() == 64) {
+      return meta.image(s).map(Metadata.ImageRecord::id);
+    }
+    if (!nameOrId.startsWith(Digests.PREFIX)) {
+      try {
+        ImageReference ref = ImageReference.parse(nameOrId);
+        if (ref.digest().isPresent() && ref.tag().isEmpty()) {
+          Optional<String> byDigest = meta.imageIdsByDigest(ref.digest().get()).stream()
+              .findFirst();
+          if (byDigest.isPresent()) {
+            return byDigest;
+          }
+        }
+        Optional<String> byName = meta.imageIdByName(ref.toString());
+        if (byName.isPresent()) {
+          return byName;
+        }
+        if (!ImageReference.hasExplicitDomain(nameOrId)) {
+          String local = "localhost/" + nameOrId + (ref.tag().isPresent()
+              && !nameOrId.contains(":") ? ":" + ref.tag().get() : "");
+          byName = meta.imageIdByName(ImageReference.parse(local).toString());
+          if (byName.isPresent()) {
+            return byName;
+          }
+        }
+      } catch (InvalidReferenceException e) {
+        // Not a name; maybe an id prefix.
+      }
+    }
+    if (hex && s.length() >= 3) {
+      List<String> ids = meta.imageIdsByPrefix(s);
+      if (ids.size() > 1) {
+        throw new AmbiguousImageException(nameOrId, ids);
+      }
+      return ids.stream().findFirst();
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public Image image(String nameOrId) {
+    return findImage(nameOrId).orElseThrow(() -> new NoSuchImageException(nameOrId));
+  }
+
+  @Override
+  public List<Layer> layers() {
+    checkOpen();
+    return meta.layers().stream().map(DefaultStore::toLayer).toList();
+  }
+
+  @Override
+  public Optional<Layer> findLayer(String layerId) {
+    checkOpen();
+    return meta.layer(layerId).map(DefaultStore::toLayer);
+  }
+
+  private static Layer toLayer(Metadata.LayerRecord l) {
+    return new Layer(l.id(), l.parent(), l.diffId(), l.compressedDigest(), l.size(),
+        l.created());
+  }
+
+  // ---- images: changing ----
+
+  @Override
+  public Image importRootfs(Path tarball, ImportOptions options) {
+    Objects.requireNonNull(tarball, "tarball");
+    Objects.requireNonNull(options, "options");
+    try (InputStream in = Files.newInputStream(tarball)) {
+      return importRootfs(in, options);
+    } catch (NoSuchFileException e) {
+      throw new StorageException("cannot import " + tarball + ": no such file", e);
+    } catch (IOException e) {
+      throw new StorageException("cannot read " + tarball + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Image importRootfs(InputStream tarball, ImportOptions options) {
+    Objects.requireNonNull(tarball, "tarball");
+    Objects.requireNonNull(options, "options");
+    try (StoreLock.Held held = locked(); Staging staging = staging()) {
+      LayerIngester.Result layer = ingester.ingest(staging, Optional.empty(), tarball,
+          LayerIngester.Expected.nothing(), "the rootfs tarball", Optional.empty());
+      Instant created = options.created().orElseGet(Instant::now);
+      ImageConfig base = ImageConfig.builder()
+          .created(created)
+          .author(options.author().orElse(null))
+          .diffIds(List.of(layer.layer().diffId()))
+          .history(List.of(ConfigJson.historyEntry(created, "/bin/sh -c #(nop) ADD file:"
+              + Digests.hexOf(layer.layer().diffId()) + " in /", options.author(),
+              Optional.of(options.message().orElse("imported from tarball")))))
+          .build();
+      ImageConfig config = options.changes().applyTo(base);
+      byte[] configJson = ConfigJson.write(Optional.empty(), config);
+      return recordImage(staging, configJson, List.of(layer), options.reference());
+    } catch (IOException e) {
+      throw new StorageException("import failed, nothing was stored: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Writes the config and an OCI manifest for new layers, records layers, image and name in
+   * one transaction, and returns the image.
+   */
+  private Image recordImage(Staging staging, byte[] configJson,
+      List<LayerIngester.Result> newLayers, Optional<String> name) throws IOException {
+    List<Descriptor> layerDescriptors = new ArrayList<>();
+    List<Metadata.LayerRecord> layerRecords = new ArrayList<>();
+    for (LayerIngester.Result r : newLayers) {
+      layerDescriptors.add(Descriptor.of(r.compression().ociLayerMediaType(), r.blobDigest(),
+          r.blobSize()));
+      layerRecords.add(r.layer());
+    }
+    return recordImage(staging, configJson, Optional.empty(), List.of(), layerDescriptors,
+        layerRecords, name.map(List::of).orElse(List.of()));
+  }
+
+  /**
+   * Records an image.
+   *
+   * @param manifest the manifest to keep, or empty to write an OCI manifest of
+   *     {@code baseLayers} + {@code layerDescriptors}
+   * @param layers every layer of the image, bottom first (known or pending in staging)
+   */
+  Image recordImage(Staging staging, byte[] configJson, Optional<byte[]> manifest,
+      List<Descriptor> baseLayers, List<Descriptor> layerDescriptors,
+      List<Metadata.LayerRecord> layers, List<String> names) throws IOException {
+    String configDigest = Digests.of(configJson);
+    String id = Digests.hexOf(configDigest);
+    List<Descriptor> all = new ArrayList<>(baseLayers);
+    all.addAll(layerDescriptors);
+    byte[] manifestJson = manifest.orElseGet(() -> ManifestJson.oci(
+        Descriptor.of(MediaTypes.OCI_CONFIG, configDigest, configJson.length), all));
+    String manifestDigest = Digests.of(manifestJson);
+    staging.putBlob(configJson, configDigest);
+    staging.putBlob(manifestJson, manifestDigest);
+    Set<String> imageBlobs = new LinkedHashSet<>();
+    imageBlobs.add(configDigest);
+    imageBlobs.add(manifestDigest);
+    all.forEach(d -> imageBlobs.add(d.digest()));
+    for (String b : imageBlobs) {
+      if (!blobs.has(b)) {
+        throw new CorruptStoreException("blob " + b + " of image " + id + " is missing from"
+            + " the store");
+      }
+    }
+    syncLayers(staging);
+    meta.transaction(() -> {
+      for (Metadata.LayerRecord l : layers) {
+        if (meta.layer(l.id()).isEmpty()) {
+          meta.insertLayer(l);
+        }
+      }
+      if (!meta.hasImage(id)) {
+        meta.insertImage(id, Optional.of(manifestDigest), Instant.now(),
+            layers.stream().map(Metadata.LayerRecord::id).toList(), imageBlobs);
+      } else {
+        meta.addImageBlobs(id, imageBlobs);
+      }
+      for (String n : names) {
+        meta.setName(n, id);
+      }
+      return null;
+    });
+    staging.committed();
+    return toImage(meta.image(id).orElseThrow());
+  }
+
+  /** Makes new layers durable before their records are: one syncfs, not one fsync a file. */
+  private void syncLayers(Staging staging) throws IOException {
+    if (!staging.pendingLayers.isEmpty()) {
+      Posix.syncfs(driver.contentDir(staging.pendingLayers.values().iterator().next().id()));
+    }
+  }
+
+  @Override
+  public List<Image> load(Path archiveOrLayout) {
+    Objects.requireNonNull(archiveOrLayout, "archiveOrLayout");
+    try (StoreLock.Held held = locked(); Staging staging = staging()) {
+      return new ArchiveLoader(this, staging).load(archiveOrLayout);
+    } catch (IOException e) {
+      throw new StorageException("loading " + archiveOrLayout + " failed, nothing was stored: "
+          + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void save(List<String> namesOrIds, Path target, ArchiveFormat format) {
+    Objects.requireNonNull(namesOrIds, "namesOrIds");
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(format, "format");
+    if (namesOrIds.isEmpty()) {
+      throw new IllegalArgumentException("save needs at least one image name or id");
+    }
+    checkOpen();
+    try {
+      new ArchiveSaver(this).save(namesOrIds, target, format);
+    } catch (IOException e) {
+      throw new StorageException("saving to " + target + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Image tag(String nameOrId, String reference) {
+    String name = ImageReference.parse(reference).toString();
+    try (StoreLock.Held held = locked()) {
+      String id = findImageId(nameOrId).orElseThrow(() -> new NoSuchImageException(nameOrId));
+      meta.transaction(() -> {
+        meta.setName(name, id);
+        return null;
+      });
+      return toImage(meta.image(id).orElseThrow());
+    }
+  }
+
+  @Override
+  public Image untag(String reference) {
+    String name = ImageReference.parse(reference).toString();
+    try (StoreLock.Held held = locked()) {
+      String id = meta.imageIdByName(name).orElseThrow(() -> new NoSuchImageException(name));
+      meta.transaction(() -> meta.removeName(name));
+      return toImage(meta.image(id).orElseThrow());
+    }
+  }
+
+  @Override
+  public void removeImage(String nameOrId) {
+    try (StoreLock.Held held = locked()) {
+      String id = findImageId(nameOrId).orElseThrow(() -> new NoSuchImageException(nameOrId));
+      List<String> users = meta.containersOfImage(id);
+      if (!users.isEmpty()) {
+        throw new ImageInUseException(id, users);
+      }
+      Set<String> imageBlobs = meta.imageBlobs(id);
+      List<String> freed = meta.transaction(() -> {
+        meta.deleteImage(id);
+        return meta.deleteUnusedLayers();
+      });
+      configs.remove(id);
+      for (String layerId : freed) {
+        driver.remove(layerId);
+      }
+      Set<String> stillUsed = meta.referencedBlobs();
+      for (String digest : imageBlobs) {
+        if (!stillUsed.contains(digest)) {
+          blobs.delete(digest);
+        }
+      }
+    } catch (IOException e) {
+      throw new StorageException("image " + nameOrId + " was removed, but cleaning up its files"
+          + " failed (the next open retries): " + e.getMessage(), e);
+    }
+  }
+
+  // ---- container layers ----
+
+  private static String checkContainerId(String containerId) {
+    Objects.requireNonNull(containerId, "containerId");
+    if (containerId.length() != 64 || !HEX.matcher(containerId).matches()) {
+      throw new IllegalArgumentException("container id must be 64 lowercase hex digits, got '"
+          + containerId + "'");
+    }
+    return containerId;
+  }
+
+  private Metadata.ContainerRecord record(String containerId) {
+    checkContainerId(containerId);
+    return meta.container(containerId)
+        .orElseThrow(() -> new NoSuchContainerLayerException(containerId));
+  }
+
+  private ContainerLayer toContainerLayer(Metadata.ContainerRecord c) {
+    return new ContainerLayer(c.id(), c.imageId(), c.layerId(),
+        counts.get(c.id()).map(MountCounts.Entry::mountpoint));
+  }
+
+  @Override
+  public ContainerLayer createContainerLayer(String containerId, String imageId) {
+    checkContainerId(containerId);
+    Objects.requireNonNull(imageId, "imageId");
+    try (StoreLock.Held held = locked()) {
+      if (meta.container(containerId).isPresent()) {
+        throw new ContainerLayerExistsException(containerId);
+      }
+      String id = findImageId(imageId).orElseThrow(() -> new NoSuchImageException(imageId));
+      Metadata.ImageRecord image = meta.image(id).orElseThrow();
+      Optional<String> top = image.layerIds().isEmpty() ? Optional.empty()
+          : Optional.of(image.layerIds().get(image.layerIds().size() - 1));
+      String layerId = LayerIngester.newId();
+      driver.create(layerId, top, true);
+      Metadata.ContainerRecord record =
+          new Metadata.ContainerRecord(containerId, id, layerId, Instant.now());
+      try {
+        meta.transaction(() -> {
+          meta.insertContainer(record);
+          return null;
+        });
+      } catch (RuntimeException e) {
+        driver.remove(layerId);
+        throw e;
+      }
+      return toContainerLayer(record);
+    }
+  }
+
+  @Override
+  public Optional<ContainerLayer> findContainerLayer(String containerId) {
+    checkOpen();
+    checkContainerId(containerId);
+    return meta.container(containerId).map(this::toContainerLayer);
+  }
+
+  @Override
+  public ContainerLayer containerLayer(String containerId) {
+    checkOpen();
+    return toContainerLayer(record(containerId));
+  }
+
+  @Override
+  public List<ContainerLayer> containerLayers() {
+    checkOpen();
+    return meta.containers().stream().map(this::toContainerLayer).toList();
+  }
+
+  @Override
+  public Path mount(String containerId) {
+    try (StoreLock.Held held = locked()) {
+      Metadata.ContainerRecord c = record(containerId);
+      Optional<MountCounts.Entry> entry = counts.get(containerId);
+      int count = entry.map(MountCounts.Entry::count).orElse(0);
+      Path mountpoint;
+      if (count > 0 && (!driver.usesKernelMounts() || driver.isMounted(c.layerId()))) {
+        mountpoint = entry.get().mountpoint();
+      } else {
+        // First user, or the mount vanished behind our back: (re)mount.
+        mountpoint = driver.mount(c.layerId());
+      }
+      counts.set(containerId, count + 1, mountpoint);
+      return mountpoint;
+    }
+  }
+
+  @Override
+  public void unmount(String containerId, boolean force) {
+    try (StoreLock.Held held = locked()) {
+      Metadata.ContainerRecord c = record(containerId);
+      Optional<MountCounts.Entry> entry = counts.get(containerId);
+      if (entry.isEmpty()) {
+        return;
+      }
+      int left = force ? 0 : entry.get().count() - 1;
+      if (left <= 0) {
+        driver.unmount(c.layerId());
+        counts.remove(containerId);
+      } else {
+        counts.set(containerId, left, entry.get().mountpoint());
+      }
+    }
+  }
+
+  @Override
+  public int mountCount(String containerId) {
+    checkOpen();
+    record(containerId);
+    return counts.get(containerId).map(MountCounts.Entry::count).orElse(0);
+  }
+
+  @Override
+  public long size(String containerId) {
+    checkOpen();
+    Metadata.ContainerRecord c = record(containerId);
+    try {
+      return sizeOf(driver.contentDir(c.layerId()), new HashSet<>());
+    } catch (IOException e) {
+      throw new StorageException("could not measure the layer of container " + containerId
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static long sizeOf(Path dir, Set<Long> seenInodes) throws IOException {
+    long total = 0;
+    for (String name : FileTrees.list(dir)) {
+      Path p = dir.resolve(name);
+      Stat s = Stat.of(p);
+      if (s.isDirectory()) {
+        total += sizeOf(p, seenInodes);
+      } else if ((s.isRegularFile() || s.isSymlink())
+          && (s.nlink() == 1 || seenInodes.add(s.ino()))) {
+        total += s.size();
+      }
+    }
+    return total;
+  }
+
+  @Override
+  public void diff(String containerId, OutputStream out) {
+    Objects.requireNonNull(out, "out");
+    checkOpen();
+    Metadata.ContainerRecord c = record(containerId);
+    try {
+      writeDiff(c, out);
+    } catch (IOException e) {
+      throw new StorageException("could not write the changes of container " + containerId
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void writeDiff(Metadata.ContainerRecord c, OutputStream out) throws IOException {
+    BufferedOutputStream buffered = new BufferedOutputStream(new NonClosing(out), 1 << 20);
+    TarWriter tar = new TarWriter(buffered);
+    new TreeArchiver(tar, Optional.empty()).writeChanges(driver.contentDir(c.layerId()),
+        driver.changes(c.layerId()));
+    tar.finish();
+    buffered.flush();
+  }
+
+  @Override
+  public void export(String containerId, OutputStream out) {
+    Objects.requireNonNull(out, "out");
+    Path rootfs = mount(containerId);
+    try {
+      BufferedOutputStream buffered = new BufferedOutputStream(new NonClosing(out), 1 << 20);
+      TarWriter tar = new TarWriter(buffered);
+      new TreeArchiver(tar, Optional.empty()).writeTree(rootfs);
+      tar.finish();
+      buffered.flush();
+    } catch (IOException e) {
+      throw new StorageException("could not export container " + containerId + ": "
+          + e.getMessage(), e);
+    } finally {
+      unmount(containerId, false);
+    }
+  }
+
+  @Override
+  public Image commit(String containerId, CommitRequest request) {
+    Objects.requireNonNull(request, "request");
+    try (StoreLock.Held held = locked(); Staging staging = staging()) {
+      Metadata.ContainerRecord c = record(containerId);
+      Metadata.ImageRecord image = meta.image(c.imageId()).orElseThrow(() ->
+          new CorruptStoreException("container " + containerId + " is based on image "
+              + c.imageId() + ", which the store does not have"));
+      List<Metadata.LayerRecord> layers = new ArrayList<>();
+      for (String id : image.layerIds()) {
+        layers.add(meta.layer(id).orElseThrow(() -> new CorruptStoreException("image "
+            + image.id() + " names missing layer " + id)));
+      }
+      Path diffFile = staging.tempFile("commit");
+      try (OutputStream out = Files.newOutputStream(diffFile)) {
+        writeDiff(c, out);
+      }
+      LayerIngester.Result layer;
+      try (InputStream in = new BufferedInputStream(Files.newInputStream(diffFile), 1 << 20)) {
+        layer = ingester.ingest(staging,
+            layers.isEmpty() ? Optional.empty() : Optional.of(layers.get(layers.size() - 1)),
+            in, LayerIngester.Expected.nothing(), "the changes of container " + containerId,
+            Optional.of(diffFile));
+      }
+      staging.commitBlob(diffFile, layer.blobDigest());
+      byte[] baseJson = blobs.read(Digests.PREFIX + image.id());
+      ImageConfig base = config(image.id());
+      Instant created = request.created().orElseGet(Instant::now);
+      List<String> diffIds = new ArrayList<>(base.diffIds());
+      diffIds.add(layer.layer().diffId());
+      List<io.berth.storage.ImageHistory> history = new ArrayList<>(base.history());
+      history.add(ConfigJson.historyEntry(created, "berth commit " + containerId,
+          request.author(), request.message()));
+      ImageConfig.Builder b = request.changes().applyTo(base).toBuilder()
+          .created(created).diffIds(diffIds).history(history);
+      request.author().ifPresent(b::author);
+      byte[] configJson = ConfigJson.write(Optional.of(baseJson), b.build());
+      List<Descriptor> baseLayers = image.manifestDigest()
+          .map(d -> ManifestJson.parse(blobs.read(d), "manifest of image " + image.id()).layers())
+          .orElse(List.of());
+      layers.add(layer.layer());
+      return recordImage(staging, configJson, Optional.empty(), baseLayers,
+          List.of(Descriptor.of(layer.compression().ociLayerMediaType(), layer.blobDigest(),
+              layer.blobSize())), layers,
+          request.reference().map(List::of).orElse(List.of()));
+    } catch (IOException e) {
+      throw new StorageException("commit of container " + containerId + " failed, nothing was"
+          + " stored: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void removeContainerLayer(String containerId) {
+    try (StoreLock.Held held = locked()) {
+      Metadata.ContainerRecord c = record(containerId);
+      driver.unmount(c.layerId());
+      counts.remove(containerId);
+      meta.transaction(() -> {
+        meta.deleteContainer(containerId);
+        return null;
+      });
+      driver.remove(c.layerId());
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      driver.close();
+      meta.close();
+    } finally {
+      lock.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Store[" + root + ", " + driver.name() + "]";
+  }
+
+  /** Lets the store flush a caller's stream without closing it. */
+  static final class NonClosing extends FilterOutputStream {
+    NonClosing(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
+    }
   }
 }

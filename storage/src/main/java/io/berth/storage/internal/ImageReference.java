@@ -101,6 +101,16 @@ public record ImageReference(String domain, String path, Optional<String> tag,
     return new ImageReference(domain, path, tag, digest);
   }
 
+  /** Whether a raw reference names its registry (else docker.io is implied). */
+  public static boolean hasExplicitDomain(String reference) {
+    int slash = reference.indexOf('/');
+    if (slash < 0) {
+      return false;
+    }
+    String first = reference.substring(0, slash);
+    return first.contains(".") || first.contains(":") || first.equals("localhost");
+  }
+
   /** The repository: {@code domain/path}, without tag or digest. */
   public String repository() {
     return domain + "/" + path;

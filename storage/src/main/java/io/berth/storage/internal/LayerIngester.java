@@ -1,0 +1,163 @@
+package io.berth.storage.internal;
+
+import io.berth.storage.ArchiveLimits;
+import io.berth.storage.DigestMismatchException;
+import io.berth.storage.ImageFormatException;
+import io.berth.storage.StorageDriver;
+import io.berth.storage.internal.stream.Compression;
+import io.berth.storage.internal.stream.DigestingInputStream;
+import io.berth.storage.internal.stream.Digests;
+import io.berth.storage.internal.tar.TarReader;
+import io.berth.storage.internal.tar.Unpacker;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Turns one layer blob into a layer, in one pass over the bytes: the compressed stream is
+ * hashed and copied to a temp blob, decompressed, hashed again (the diff id) and unpacked by
+ * {@link Unpacker} into a new driver layer. When the diff id is known beforehand and the store
+ * already has the layer, the blob is still read and checked but not unpacked again.
+ * Everything made is registered with the caller's {@link Staging}; nothing is recorded in the
+ * metadata here. Called under the store lock.
+ */
+final class LayerIngester {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final StorageDriver driver;
+  private final Metadata meta;
+  private final ArchiveLimits limits;
+
+  LayerIngester(StorageDriver driver, Metadata meta, ArchiveLimits limits) {
+    this.driver = driver;
+    this.meta = meta;
+    this.limits = limits;
+  }
+
+  /** What the archive or manifest says the blob is; each check is made when present. */
+  record Expected(Optional<String> digest, Optional<Long> size, Optional<String> diffId,
+      Optional<Compression> compression) {
+    static Expected nothing() {
+      return new Expected(Optional.empty(), Optional.empty(), Optional.empty(),
+          Optional.empty());
+    }
+  }
+
+  /** The layer, and the blob it came from. */
+  record Result(Metadata.LayerRecord layer, String blobDigest, long blobSize,
+      Compression compression) {}
+
+  static String newId() {
+    byte[] b = new byte[32];
+    RANDOM.nextBytes(b);
+    return Digests.hex(b);
+  }
+
+  static String chainId(Optional<Metadata.LayerRecord> parent, String diffId) {
+    if (parent.isEmpty()) {
+      return diffId;
+    }
+    return Digests.of((parent.get().chainId() + " " + diffId).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private Optional<Metadata.LayerRecord> known(String chainId, Staging staging) {
+    Metadata.LayerRecord pending = staging.pendingLayers.get(chainId);
+    return pending != null ? Optional.of(pending) : meta.layerByChainId(chainId);
+  }
+
+  /**
+   * @param blobFile when present, {@code raw} is read from this file, which the caller keeps
+   *     as the blob; otherwise the bytes are copied to a new temp blob
+   * @param what names the layer in error messages
+   */
+  Result ingest(Staging staging, Optional<Metadata.LayerRecord> parent, InputStream raw,
+      Expected expected, String what, Optional<Path> blobFile) throws IOException {
+    Path tempBlob = blobFile.isPresent() ? null : staging.tempFile("layer");
+    OutputStream copy = tempBlob == null ? null
+        : new BufferedOutputStream(Files.newOutputStream(tempBlob), 1 << 20);
+    DigestingInputStream rawIn = new DigestingInputStream(raw, copy);
+    Optional<Metadata.LayerRecord> known = expected.diffId()
+        .flatMap(d -> known(chainId(parent, d), staging));
+    String newLayer = null;
+    Compression compression;
+    DigestingInputStream tarIn;
+    try (OutputStream closeCopy = copy) {
+      BufferedInputStream buffered = new BufferedInputStream(rawIn, 1 << 17);
+      compression = Compression.detect(buffered);
+      if (compression == Compression.BZIP2) {
+        throw new ImageFormatException(what + " is bzip2-compressed; layers must be plain,"
+            + " gzip or zstd tars");
+      }
+      if (expected.compression().isPresent() && expected.compression().get() != compression) {
+        throw new ImageFormatException(what + ": its media type says "
+            + expected.compression().get().name().toLowerCase(java.util.Locale.ROOT)
+            + " but the data is " + compression.name().toLowerCase(java.util.Locale.ROOT));
+      }
+      tarIn = new DigestingInputStream(compression.decompress(buffered));
+      TarReader reader = new TarReader(tarIn, limits, limits.maxLayerSize());
+      if (known.isEmpty()) {
+        newLayer = newId();
+        driver.create(newLayer, parent.map(Metadata.LayerRecord::id), false);
+        staging.layerCreated(newLayer);
+        new Unpacker(driver.contentDir(newLayer), driver.whiteoutFormat()).unpack(reader);
+      } else {
+        while (reader.next() != null) {
+          // Read every header: a layer we already have must still be a valid tar.
+        }
+      }
+      reader.drain();
+      rawIn.drain();
+    } catch (java.util.zip.ZipException | com.github.luben.zstd.ZstdIOException e) {
+      throw new ImageFormatException(what + " is not valid " + describe(e) + ": "
+          + e.getMessage(), e);
+    } catch (java.io.EOFException e) {
+      throw new ImageFormatException(what + " is truncated: " + e.getMessage(), e);
+    }
+    String blobDigest = rawIn.digest();
+    String diffId = tarIn.digest();
+    if (expected.size().isPresent() && expected.size().get() != rawIn.count()) {
+      throw new ImageFormatException(what + " has " + rawIn.count() + " bytes but its"
+          + " descriptor says " + expected.size().get());
+    }
+    if (expected.digest().isPresent() && !expected.digest().get().equals(blobDigest)) {
+      throw new DigestMismatchException(what, expected.digest().get(), blobDigest);
+    }
+    if (expected.diffId().isPresent() && !expected.diffId().get().equals(diffId)) {
+      throw new DigestMismatchException(what + " (uncompressed, the config's diff id)",
+          expected.diffId().get(), diffId);
+    }
+    if (tempBlob != null) {
+      staging.commitBlob(tempBlob, blobDigest);
+    }
+    String chainId = chainId(parent, diffId);
+    if (known.isEmpty()) {
+      known = known(chainId, staging);
+      if (known.isPresent()) {
+        // Same content as a layer the store has: keep that one, drop the copy.
+        driver.remove(newLayer);
+        staging.layerDiscarded(newLayer);
+      }
+    }
+    Metadata.LayerRecord layer;
+    if (known.isPresent()) {
+      layer = known.get();
+    } else {
+      layer = new Metadata.LayerRecord(newLayer, parent.map(Metadata.LayerRecord::id), chainId,
+          diffId, Optional.of(blobDigest), tarIn.count(), Instant.now());
+      staging.pendingLayers.put(chainId, layer);
+    }
+    return new Result(layer, blobDigest, rawIn.count(), compression);
+  }
+
+  private static String describe(IOException e) {
+    return e instanceof java.util.zip.ZipException ? "gzip" : "zstd";
+  }
+}

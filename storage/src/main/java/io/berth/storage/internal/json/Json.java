@@ -1,0 +1,149 @@
+package io.berth.storage.internal.json;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.storage.ImageFormatException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * JSON through Jackson trees, with caps on nesting and string length so that a hostile
+ * manifest cannot exhaust the stack or memory. Thread-safe.
+ */
+public final class Json {
+  /** Real manifests and configs nest a handful of levels. */
+  private static final int MAX_DEPTH = 64;
+  private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder()
+          .maxNestingDepth(MAX_DEPTH)
+          .maxStringLength(16 << 20)
+          .maxNumberLength(64)
+          .build())
+      .build());
+
+  private Json() {}
+
+  public static ObjectNode object() {
+    return JsonNodeFactory.instance.objectNode();
+  }
+
+  public static ArrayNode array() {
+    return JsonNodeFactory.instance.arrayNode();
+  }
+
+  /**
+   * Parses a JSON object.
+   *
+   * @param what names the document in the error message
+   * @throws ImageFormatException if it is not a JSON object
+   */
+  public static ObjectNode parseObject(byte[] data, String what) {
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(data);
+    } catch (IOException e) {
+      throw new ImageFormatException(what + " is not valid JSON: " + message(e),
+          e);
+    }
+    if (node == null || !node.isObject()) {
+      throw new ImageFormatException(what + " is not a JSON object");
+    }
+    return (ObjectNode) node;
+  }
+
+  /** Parses a JSON array. */
+  public static ArrayNode parseArray(byte[] data, String what) {
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(data);
+    } catch (IOException e) {
+      throw new ImageFormatException(what + " is not valid JSON: " + message(e),
+          e);
+    }
+    if (node == null || !node.isArray()) {
+      throw new ImageFormatException(what + " is not a JSON array");
+    }
+    return (ArrayNode) node;
+  }
+
+  private static String message(IOException e) {
+    return e instanceof JsonProcessingException
+        ? ((JsonProcessingException) e).getOriginalMessage() : e.getMessage();
+  }
+
+  /** Compact UTF-8 bytes, fields in insertion order. */
+  public static byte[] bytes(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsBytes(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise " + node, e);
+    }
+  }
+
+  public static String text(JsonNode node) {
+    return new String(bytes(node), StandardCharsets.UTF_8);
+  }
+
+  /** A string field, if present and a string. */
+  public static Optional<String> string(JsonNode node, String field) {
+    JsonNode v = node == null ? null : node.get(field);
+    return v != null && v.isTextual() ? Optional.of(v.asText()) : Optional.empty();
+  }
+
+  /** A required string field. */
+  public static String requireString(JsonNode node, String field, String what) {
+    return string(node, field).orElseThrow(() -> new ImageFormatException(what
+        + " has no string field '" + field + "'"));
+  }
+
+  /** A list of strings (null or missing: empty). */
+  public static List<String> strings(JsonNode node, String field, String what) {
+    JsonNode v = node == null ? null : node.get(field);
+    List<String> out = new ArrayList<>();
+    if (v == null || v.isNull()) {
+      return out;
+    }
+    if (!v.isArray()) {
+      throw new ImageFormatException(what + ": '" + field + "' is not a list");
+    }
+    for (JsonNode e : v) {
+      if (!e.isTextual()) {
+        throw new ImageFormatException(what + ": '" + field + "' holds a non-string");
+      }
+      out.add(e.asText());
+    }
+    return out;
+  }
+
+  /** An RFC 3339 time; Go's zero time and unparsable values count as absent. */
+  public static Optional<Instant> time(JsonNode node, String field) {
+    Optional<String> s = string(node, field);
+    if (s.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      Instant t = OffsetDateTime.parse(s.get()).toInstant();
+      return t.getEpochSecond() <= -62135596800L ? Optional.empty() : Optional.of(t);
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+
+  public static ArrayNode stringArray(List<String> values) {
+    ArrayNode a = array();
+    values.forEach(a::add);
+    return a;
+  }
+}

@@ -1,0 +1,145 @@
+package io.berth.storage.internal.sys;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Whole-tree operations that never follow a symlink. Stateless and thread-safe. */
+public final class FileTrees {
+  private FileTrees() {}
+
+  /** The names in a directory, sorted. */
+  public static List<String> list(Path dir) throws IOException {
+    List<String> names = new ArrayList<>();
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+      for (Path c : s) {
+        names.add(c.getFileName().toString());
+      }
+    }
+    Collections.sort(names);
+    return names;
+  }
+
+  /** Deletes a tree; a symlink is deleted, never followed. Missing is fine. */
+  public static void deleteTree(Path path) throws IOException {
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return;
+    }
+    if (a.isDirectory()) {
+      List<Path> children = new ArrayList<>();
+      try (DirectoryStream<Path> s = Files.newDirectoryStream(path)) {
+        for (Path c : s) {
+          children.add(c);
+        }
+      }
+      for (Path c : children) {
+        deleteTree(c);
+      }
+    }
+    Files.deleteIfExists(path);
+  }
+
+  /**
+   * Copies a tree with everything a root filesystem needs: file types (devices and fifos
+   * too), owners, all mode bits, xattrs, mtimes (symlinks too), and hard links within the
+   * tree. {@code target} must not exist; its own attributes are copied from {@code source}.
+   */
+  public static void copyTree(Path source, Path target) throws IOException {
+    Map<Long, Map<Long, Path>> links = new HashMap<>();
+    List<TimedDir> dirTimes = new ArrayList<>();
+    copy(source, target, links, dirTimes);
+    for (int i = dirTimes.size() - 1; i >= 0; i--) {
+      TimedDir t = dirTimes.get(i);
+      Posix.lutimes(t.dir(), t.stat().mtimeSeconds(), t.stat().mtimeNanos());
+    }
+  }
+
+  private static void copy(Path from, Path to, Map<Long, Map<Long, Path>> links,
+      List<TimedDir> dirTimes) throws IOException {
+    Stat s = Stat.of(from);
+    switch (s.type()) {
+      case Posix.S_IFDIR:
+        Files.createDirectory(to);
+        attributes(from, to, s, false);
+        dirTimes.add(new TimedDir(to, s));
+        for (String name : list(from)) {
+          copy(from.resolve(name), to.resolve(name), links, dirTimes);
+        }
+        return;
+      case Posix.S_IFSOCK:
+        return; // sockets belong to running processes, not to images
+      default:
+        break;
+    }
+    if (s.nlink() > 1) {
+      Path first = links.computeIfAbsent(s.dev(), d -> new HashMap<>()).putIfAbsent(s.ino(), to);
+      if (first != null) {
+        Files.createLink(to, first);
+        return;
+      }
+    }
+    switch (s.type()) {
+      case Posix.S_IFREG:
+        try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ,
+                LinkOption.NOFOLLOW_LINKS);
+            FileChannel out = FileChannel.open(to, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE)) {
+          long pos = 0;
+          long size = in.size();
+          while (pos < size) {
+            long n = in.transferTo(pos, size - pos, out);
+            if (n <= 0) {
+              break;
+            }
+            pos += n;
+          }
+        }
+        break;
+      case Posix.S_IFLNK:
+        Files.createSymbolicLink(to, Files.readSymbolicLink(from));
+        break;
+      default:
+        Posix.mknod(to, s.mode(), Posix.major(s.rdev()), Posix.minor(s.rdev()));
+        break;
+    }
+    attributes(from, to, s, s.isSymlink());
+    Posix.lutimes(to, s.mtimeSeconds(), s.mtimeNanos());
+  }
+
+  /** Owner, mode (after chown, which clears setuid), then xattrs. */
+  public static void attributes(Path from, Path to, Stat s, boolean symlink) throws IOException {
+    Posix.lchown(to, s.uid(), s.gid());
+    if (!symlink) {
+      Posix.chmod(to, s.permissions());
+    }
+    for (String name : Posix.llistxattr(from)) {
+      byte[] value = Posix.lgetxattr(from, name);
+      if (value != null) {
+        try {
+          Posix.lsetxattr(to, name, value);
+        } catch (Posix.ErrnoException e) {
+          if (!symlink) {
+            throw e;
+          }
+        }
+      }
+    }
+  }
+
+  /** A copied directory whose mtime is set once its contents are in place. */
+  private record TimedDir(Path dir, Stat stat) {}
+}
