@@ -11,6 +11,5 @@ module io.berth.oci {
 
   // Jackson maps the runtime-spec model by reflection; JNA binds libc through a proxy.
   opens io.berth.oci.internal.spec to com.fasterxml.jackson.databind;
-  opens io.berth.oci.internal.runtime to com.fasterxml.jackson.databind;
   opens io.berth.oci.internal.sys to com.sun.jna;
 }
