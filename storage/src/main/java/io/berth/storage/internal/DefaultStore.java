@@ -408,6 +408,19 @@ public final class DefaultStore implements Store {
   Image recordImage(Staging staging, byte[] configJson, Optional<byte[]> manifest,
       List<Descriptor> baseLayers, List<Descriptor> layerDescriptors,
       List<Metadata.LayerRecord> layers, List<String> names) throws IOException {
+    PendingImage image = prepareImage(staging, configJson, manifest, baseLayers,
+        layerDescriptors, layers, names);
+    return commitImages(staging, List.of(image)).get(0);
+  }
+
+  /** An image whose blobs are in place and whose records are still to be written. */
+  record PendingImage(String id, String manifestDigest, List<Metadata.LayerRecord> layers,
+      Set<String> blobs, List<String> names) {}
+
+  /** Puts an image's config and manifest blobs in place; records nothing yet. */
+  PendingImage prepareImage(Staging staging, byte[] configJson, Optional<byte[]> manifest,
+      List<Descriptor> baseLayers, List<Descriptor> layerDescriptors,
+      List<Metadata.LayerRecord> layers, List<String> names) throws IOException {
     String configDigest = Digests.of(configJson);
     String id = Digests.hexOf(configDigest);
     List<Descriptor> all = new ArrayList<>(baseLayers);
@@ -427,26 +440,38 @@ public final class DefaultStore implements Store {
             + " the store");
       }
     }
+    return new PendingImage(id, manifestDigest, List.copyOf(layers), imageBlobs,
+        List.copyOf(names));
+  }
+
+  /** Records layers, images and names in one transaction: all of them, or none. */
+  List<Image> commitImages(Staging staging, List<PendingImage> images) throws IOException {
     syncLayers(staging);
     meta.transaction(() -> {
-      for (Metadata.LayerRecord l : layers) {
-        if (meta.layer(l.id()).isEmpty()) {
-          meta.insertLayer(l);
+      for (PendingImage image : images) {
+        for (Metadata.LayerRecord l : image.layers()) {
+          if (meta.layer(l.id()).isEmpty()) {
+            meta.insertLayer(l);
+          }
         }
-      }
-      if (!meta.hasImage(id)) {
-        meta.insertImage(id, Optional.of(manifestDigest), Instant.now(),
-            layers.stream().map(Metadata.LayerRecord::id).toList(), imageBlobs);
-      } else {
-        meta.addImageBlobs(id, imageBlobs);
-      }
-      for (String n : names) {
-        meta.setName(n, id);
+        if (!meta.hasImage(image.id())) {
+          meta.insertImage(image.id(), Optional.of(image.manifestDigest()), Instant.now(),
+              image.layers().stream().map(Metadata.LayerRecord::id).toList(), image.blobs());
+        } else {
+          meta.addImageBlobs(image.id(), image.blobs());
+        }
+        for (String n : image.names()) {
+          meta.setName(n, image.id());
+        }
       }
       return null;
     });
     staging.committed();
-    return toImage(meta.image(id).orElseThrow());
+    List<Image> out = new ArrayList<>();
+    for (PendingImage image : images) {
+      out.add(toImage(meta.image(image.id()).orElseThrow()));
+    }
+    return out;
   }
 
   /** Makes new layers durable before their records are: one syncfs, not one fsync a file. */
@@ -475,8 +500,7 @@ public final class DefaultStore implements Store {
     if (namesOrIds.isEmpty()) {
       throw new IllegalArgumentException("save needs at least one image name or id");
     }
-    checkOpen();
-    try {
+    try (StoreLock.Held held = locked()) {
       new ArchiveSaver(this).save(namesOrIds, target, format);
     } catch (IOException e) {
       throw new StorageException("saving to " + target + " failed: " + e.getMessage(), e);
