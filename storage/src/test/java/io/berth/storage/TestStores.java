@@ -56,6 +56,16 @@ final class TestStores {
         .writeRootfsTar(dir.resolve("busybox.tar"));
   }
 
+  static List<String> list(Path dir) throws IOException {
+    try (var s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  static void deleteTree(Path p) throws IOException {
+    io.berth.storage.internal.sys.FileTrees.deleteTree(p);
+  }
+
   static String containerId(int n) {
     return String.format("%064x", n);
   }
