@@ -49,7 +49,10 @@ final class ContainerStatus {
   void exited(int code, Instant finished, boolean oom, String why) {
     state = ContainerState.STOPPED;
     exitCode = code;
-    finishedAt = finished.toString();
+    // File times come from the kernel's coarse clock and can read a few ms before the start
+    // we took from a precise one; an exit never precedes its start.
+    Instant start = startedAt == null ? null : Instant.parse(startedAt);
+    finishedAt = (start != null && finished.isBefore(start) ? start : finished).toString();
     oomKilled = oom;
     reason = why;
     pid = 0;

@@ -81,7 +81,11 @@ final class Exec {
         () -> c.ctx().oci().execStreaming(c.id(), request.build()));
     try {
       process.stdin().close(); // exec without attached stdin reads end-of-file at once
-      ExecSession session = new ExecSession(process.id(), process.pid(), config.command(),
+      OptionalInt pid = pidWhileRunning(process);
+      if (pid.isEmpty()) {
+        return process; // already finished: there is no session to track
+      }
+      ExecSession session = new ExecSession(process.id(), pid.getAsInt(), config.command(),
           Instant.now());
       c.ctx().db().addExecSession(c.id(), session);
       List<ExecSession> sessions = new java.util.ArrayList<>(c.record().execSessions());
@@ -95,6 +99,18 @@ final class Exec {
       }
       throw e instanceof RuntimeException re ? re : new java.io.UncheckedIOException(
           (IOException) e);
+    }
+  }
+
+  /** The exec's pid, or empty if it finished before its pid could be seen. */
+  private static OptionalInt pidWhileRunning(ExecProcess process) {
+    try {
+      return OptionalInt.of(process.pid());
+    } catch (OciException e) {
+      if (process.isAlive()) {
+        throw e;
+      }
+      return OptionalInt.empty();
     }
   }
 

@@ -64,6 +64,7 @@ final class Lifecycle {
   /** Starts the process of a CREATED container; on failure takes it back to CONFIGURED. */
   static void startCreated(DefaultContainer c) {
     ContainerStatus s = c.status();
+    Instant started = Instant.now(); // before the call: the process may be done when it returns
     try {
       c.ctx().oci().start(c.id());
     } catch (OciException e) {
@@ -71,7 +72,7 @@ final class Lifecycle {
       throw Errors.oci(e, c.id(), ContainerState.CREATED);
     }
     s.state = ContainerState.RUNNING;
-    s.startedAt = Instant.now().toString();
+    s.startedAt = started.toString();
     c.save();
   }
 
