@@ -94,20 +94,7 @@ public final class FileTrees {
     }
     switch (s.type()) {
       case Posix.S_IFREG:
-        try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ,
-                LinkOption.NOFOLLOW_LINKS);
-            FileChannel out = FileChannel.open(to, StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE)) {
-          long pos = 0;
-          long size = in.size();
-          while (pos < size) {
-            long n = in.transferTo(pos, size - pos, out);
-            if (n <= 0) {
-              break;
-            }
-            pos += n;
-          }
-        }
+        copyFile(from, to, s.size());
         break;
       case Posix.S_IFLNK:
         Files.createSymbolicLink(to, Files.readSymbolicLink(from));
@@ -118,6 +105,70 @@ public final class FileTrees {
     }
     attributes(from, to, s, s.isSymlink());
     Posix.lutimes(to, s.mtimeSeconds(), s.mtimeNanos());
+  }
+
+  private static final int SPARSE_BLOCK = 4096;
+
+  /**
+   * Copies file content. Small files go through transferTo; larger ones are read in chunks
+   * and every all-zero 4 KiB block is skipped instead of written, so holes stay holes.
+   */
+  private static void copyFile(Path from, Path to, long size) throws IOException {
+    try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ,
+            LinkOption.NOFOLLOW_LINKS);
+        FileChannel out = FileChannel.open(to, StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE)) {
+      if (size < 16 * SPARSE_BLOCK) {
+        long pos = 0;
+        while (pos < size) {
+          long n = in.transferTo(pos, size - pos, out);
+          if (n <= 0) {
+            break;
+          }
+          pos += n;
+        }
+        return;
+      }
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(1 << 20);
+      long pos = 0;
+      while (true) {
+        buf.clear();
+        int n = in.read(buf, pos);
+        if (n <= 0) {
+          break;
+        }
+        for (int off = 0; off < n; off += SPARSE_BLOCK) {
+          int len = Math.min(SPARSE_BLOCK, n - off);
+          if (!isZero(buf, off, len)) {
+            java.nio.ByteBuffer slice = buf.duplicate();
+            slice.position(off).limit(off + len);
+            while (slice.hasRemaining()) {
+              out.write(slice, pos + off + (slice.position() - off));
+            }
+          }
+        }
+        pos += n;
+      }
+      if (out.size() < pos) {
+        // The file ends in a hole: writing one zero byte at the end sets the length.
+        out.write(java.nio.ByteBuffer.wrap(new byte[1]), pos - 1);
+      }
+    }
+  }
+
+  private static boolean isZero(java.nio.ByteBuffer buf, int off, int len) {
+    int i = off;
+    for (; i + 8 <= off + len; i += 8) {
+      if (buf.getLong(i) != 0) {
+        return false;
+      }
+    }
+    for (; i < off + len; i++) {
+      if (buf.get(i) != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Owner, mode (after chown, which clears setuid), then xattrs. */
