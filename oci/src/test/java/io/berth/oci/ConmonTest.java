@@ -47,6 +47,26 @@ class ConmonTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"runc", "crun"})
+  void stop_conmonAlreadyDead_killsContainerAndReportsUnknown(String runtime) throws Exception {
+    try (TestContainers t = new TestContainers(runtime, tmp)) {
+      TestContainers.Handle h = t.run("sh", "-c", "trap '' TERM; while :; do sleep 0.05; done");
+      assertThat(h.created().conmon().signal(Signals.SIGKILL)).isTrue();
+      assertThat(h.created().conmon().awaitExit(TestContainers.WAIT)).isTrue();
+      Duration timeout = Duration.ofMillis(800);
+      long start = System.nanoTime();
+      ContainerExit exit = ContainerStop.stop(t.runtime, h.id(), Signals.SIGTERM, timeout,
+          h.request().exitDir(), h.request().runDir(), h.created().conmon());
+      // The SIGTERM grace period is still honoured without conmon.
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(timeout);
+      assertThat(exit.exitCode()).isEqualTo(ContainerExit.UNKNOWN);
+      assertThat(exit.reason()).get().asString().contains("conmon");
+      assertThat(h.created().process().isAlive()).isFalse();
+      assertThat(t.runtime.state(h.id()).orElseThrow().status()).isEqualTo(OciState.STOPPED);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"runc", "crun"})
   void create_jvmHoldsFilesAndLocks_noneLeakIntoConmon(String runtime) throws Exception {
     Path marker = tmp.resolve("berth-leak-marker.lock");
     try (RandomAccessFile file = new RandomAccessFile(marker.toFile(), "rw");

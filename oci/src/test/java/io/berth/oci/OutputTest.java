@@ -168,6 +168,26 @@ class OutputTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"runc", "crun"})
+  void terminal_container_outputOnOneStreamFromAPty(String runtime) throws Exception {
+    try (TestContainers t = new TestContainers(runtime, tmp)) {
+      TestContainers.Handle h = t.create(t.settings("sh", "-c", "tty; echo $TERM; echo err >&2")
+          .terminal(true).build());
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (AttachSession session = AttachSession.connect(h.created().attachSocket(),
+          AttachOptions.builder().stdout(out).build())) {
+        t.runtime.start(h.id());
+        assertThat(session.awaitEnd(TestContainers.WAIT)).contains(AttachEnd.OUTPUT_CLOSED);
+      }
+      assertThat(h.awaitExit().exitCode()).isZero();
+      // A terminal has one output stream, with CRLF line ends.
+      assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("/dev/pts/0\r\nxterm\r\nerr\r\n");
+      assertThat(ContainerLogs.readLines(h.request().logFile())).extracting(LogLine::stream)
+          .containsOnly(LogStream.STDOUT);
+    }
+  }
+
   private static List<String> texts(List<LogLine> lines, LogStream stream) {
     return lines.stream().filter(l -> l.stream() == stream).map(LogLine::text).toList();
   }

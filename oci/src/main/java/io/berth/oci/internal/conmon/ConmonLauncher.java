@@ -8,6 +8,7 @@ import io.berth.oci.CreatedContainer;
 import io.berth.oci.HostProcess;
 import io.berth.oci.OciException;
 import io.berth.oci.OciRuntimeException;
+import io.berth.oci.Signals;
 import io.berth.oci.internal.runtime.CommandRunner;
 import io.berth.oci.internal.runtime.RuntimeLog;
 import io.berth.oci.internal.spec.SpecJson;
@@ -34,6 +35,7 @@ import java.util.Optional;
 public final class ConmonLauncher {
   /** How long runtime create may take before Berth gives up on it. */
   static final Duration CREATE_TIMEOUT = Duration.ofMinutes(2);
+  private static final System.Logger LOG = System.getLogger(ConmonLauncher.class.getName());
   private static final int MAX_SYNC_BYTES = 64 * 1024;
 
   private ConmonLauncher() {}
@@ -82,6 +84,7 @@ public final class ConmonLauncher {
     boolean terminal = Bundle.open(r.bundleDir()).terminal();
     prepareDirectories(r);
     List<String> argv = arguments(conmon, runtime, r, terminal);
+    LOG.log(System.Logger.Level.DEBUG, "starting conmon for container {0}: {1}", r.id(), argv);
     int[] sync = Spawn.pipe();
     int[] start = Spawn.pipe();
     int[] err = Spawn.pipe();
@@ -106,7 +109,16 @@ public final class ConmonLauncher {
             + " before creating container " + r.id() + ": " + CommandRunner.tail(stderr),
             status, CommandRunner.tail(stderr), argv);
       }
-      int containerPid = readSyncData(sync[0], err[0], r, runtime, argv);
+      int containerPid;
+      try {
+        containerPid = readSyncData(sync[0], err[0], r, runtime, argv);
+      } catch (OciRuntimeException e) {
+        // conmon exits by itself after reporting a failure; after a timeout it may not.
+        readConmonPid(r).ifPresent(c -> c.signal(Signals.SIGKILL));
+        throw e;
+      }
+      LOG.log(System.Logger.Level.DEBUG, "conmon created container {0} with pid {1}", r.id(),
+          containerPid);
       HostProcess conmonProcess = readConmonPid(r)
           .orElseThrow(() -> new OciRuntimeException("conmon reported container " + r.id()
               + " created, but its pid file " + r.conmonPidFile() + " names no live process",

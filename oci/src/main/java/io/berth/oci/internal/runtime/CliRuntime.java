@@ -37,6 +37,7 @@ import java.util.Optional;
 public final class CliRuntime implements OciRuntime {
   /** Deadline for short runtime commands (state, kill, delete, ...). */
   static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(1);
+  private static final System.Logger LOG = System.getLogger(CliRuntime.class.getName());
 
   private final Path binary;
   private final Path stateRoot;
@@ -107,6 +108,8 @@ public final class CliRuntime implements OciRuntime {
       try {
         delete(request.id(), true);
       } catch (OciException cleanup) {
+        LOG.log(System.Logger.Level.WARNING, "cannot remove container " + request.id()
+            + " after its create failed", cleanup);
         e.addSuppressed(cleanup);
       }
       throw e;
@@ -232,7 +235,10 @@ public final class CliRuntime implements OciRuntime {
     Path log = newLogFile();
     List<String> argv = command(log, command, args);
     try {
+      long start = System.nanoTime();
       CommandRunner.Result r = CommandRunner.run(argv, stdin, COMMAND_TIMEOUT);
+      LOG.log(System.Logger.Level.DEBUG, () -> argv + " exited " + r.exitCode() + " after "
+          + (System.nanoTime() - start) / 1_000_000 + " ms");
       if (r.exitCode() != 0) {
         throw failure(argv, r, log);
       }

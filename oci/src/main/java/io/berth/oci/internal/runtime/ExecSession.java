@@ -114,15 +114,13 @@ final class ExecSession implements ExecProcess {
 
   @Override
   public int waitFor() {
-    while (true) {
-      try {
-        runtimeProcess.waitFor();
-        return result();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new OciException("interrupted while waiting for exec " + id);
-      }
+    try {
+      runtimeProcess.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new OciException("interrupted while waiting for exec " + id);
     }
+    return result();
   }
 
   @Override
