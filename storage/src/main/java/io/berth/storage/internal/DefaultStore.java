@@ -269,7 +269,8 @@ public final class DefaultStore implements Store {
   }
 
   /**
-   * Resolves, in order: a full id (bare or {@code sha256:}), a name (a short name matches
+   * Resolves, in order: a full id (bare or {@code sha256:}; a {@code sha256:} digest that
+   * is no image id may be a manifest digest), a name (a short name matches
    * {@code docker.io/library/x} and then {@code localhost/x}), a digest reference, then a
    * unique id prefix of at least 3 hex digits.
    */
@@ -282,7 +283,11 @@ public final class DefaultStore implements Store {
         : nameOrId;
     boolean hex = HEX.matcher(s).matches();
     if (hex && s.length() == 64) {
-      return meta.image(s).map(Metadata.ImageRecord::id);
+      Optional<String> byId = meta.image(s).map(Metadata.ImageRecord::id);
+      if (byId.isPresent() || !nameOrId.startsWith(Digests.PREFIX)) {
+        return byId;
+      }
+      return meta.imageIdsByDigest(nameOrId).stream().findFirst();
     }
     if (!nameOrId.startsWith(Digests.PREFIX)) {
       try {
