@@ -124,6 +124,23 @@ class OutputTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"runc", "crun"})
+  void attach_socketPathLongerThanSunPath_connects(String runtime) throws Exception {
+    Path deep = tmp.resolve("d".repeat(60)).resolve("e".repeat(60));
+    try (TestContainers t = new TestContainers(runtime, deep)) {
+      TestContainers.Handle h = t.create("echo", "far away");
+      assertThat(h.created().attachSocket().toString().length()).isGreaterThan(108);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (AttachSession session = AttachSession.connect(h.created().attachSocket(),
+          AttachOptions.builder().stdout(out).build())) {
+        t.runtime.start(h.id());
+        assertThat(session.awaitEnd(TestContainers.WAIT)).contains(AttachEnd.OUTPUT_CLOSED);
+      }
+      assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("far away\n");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"runc", "crun"})
   void attach_stdinThenEof_containerReadsItAndExits(String runtime) throws Exception {
     try (TestContainers t = new TestContainers(runtime, tmp)) {
       TestContainers.Handle h = t.create(t.settings("sh", "-c", "tr a-z A-Z; exit 5")
