@@ -240,7 +240,7 @@ public final class CliRuntime implements OciRuntime {
       LOG.log(System.Logger.Level.DEBUG, () -> argv + " exited " + r.exitCode() + " after "
           + (System.nanoTime() - start) / 1_000_000 + " ms");
       if (r.exitCode() != 0) {
-        throw failure(argv, r, log);
+        throw failure(command, argv, r, log);
       }
       return r;
     } finally {
@@ -261,14 +261,15 @@ public final class CliRuntime implements OciRuntime {
     return argv;
   }
 
-  OciRuntimeException failure(List<String> argv, CommandRunner.Result r, Path log) {
+  private OciRuntimeException failure(String command, List<String> argv,
+      CommandRunner.Result r, Path log) {
     String why = RuntimeLog.lastError(log).orElse(CommandRunner.tail(r.stderrText()));
     if (why.isEmpty()) {
       why = CommandRunner.tail(r.stdoutText());
     }
     String what = r.timedOut() ? "timed out after " + COMMAND_TIMEOUT.toSeconds() + "s"
         : "failed with exit code " + r.exitCode();
-    return new OciRuntimeException(name() + " " + argv.get(argv.indexOf("json") + 1) + " "
+    return new OciRuntimeException(name() + " " + command + " "
         + what + (why.isEmpty() ? "" : ": " + why), r.exitCode(), why, argv);
   }
 

@@ -67,7 +67,7 @@ final class ExecRunner {
         throw new ExecTimeoutException("exec of " + request.command() + " in container " + id
             + " ran longer than " + timeout + " and was killed", timeout);
       }
-      return new ExecResult(p.exitCode(r.exitCode(), r.stderrText()), r.stdoutText(),
+      return new ExecResult(p.exitCode(r.exitCode()), r.stdoutText(),
           r.stderrText());
     } finally {
       p.delete();
@@ -214,7 +214,7 @@ final class ExecRunner {
      * a missing command becomes 127 and a non-executable one 126, as in a shell; any other
      * runtime failure is thrown.
      */
-    int exitCode(int runtimeExit, String stderr) {
+    int exitCode(int runtimeExit) {
       Optional<String> error = RuntimeLog.lastError(log);
       if (error.isEmpty()) {
         return runtimeExit;

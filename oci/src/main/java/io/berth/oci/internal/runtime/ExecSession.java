@@ -150,7 +150,7 @@ final class ExecSession implements ExecProcess {
       return;
     }
     try {
-      exitCode = files.exitCode(runtimeProcess.exitValue(), "");
+      exitCode = files.exitCode(runtimeProcess.exitValue());
     } catch (OciRuntimeException e) {
       failure = e;
       exitCode = -1;
