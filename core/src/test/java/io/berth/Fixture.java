@@ -47,9 +47,29 @@ final class Fixture implements AutoCloseable {
     return runtime.newContainer(config.image(IMAGE).build());
   }
 
-  /** Removes every container (force), so no conmon, mount or runtime entry outlives a test. */
+  private boolean runtimeClosed;
+
+  /** Closes the runtime only (containers keep running), as a JVM that exits would. */
+  void closeRuntime() {
+    runtime.close();
+    runtimeClosed = true;
+  }
+
+  /**
+   * Removes every container (force), so no conmon, mount or runtime entry outlives a test; after
+   * {@link #closeRuntime()}, opens the root once more to do it.
+   */
   @Override
   public void close() {
+    if (runtimeClosed) {
+      try (Runtime again = Runtime.builder().root(dir.resolve("root")).runRoot(dir.resolve("run"))
+          .build()) {
+        for (Container c : again.containers()) {
+          again.removeContainer(c, true);
+        }
+      }
+      return;
+    }
     try {
       for (Container c : runtime.containers()) {
         try {

@@ -44,7 +44,7 @@ class RebootTest {
     List<String> ids = List.of(running.id(), created.id(), exited.id());
     Path root = f.runtime.root();
     Path runRoot = f.runtime.runRoot();
-    f.runtime.close();
+    f.closeRuntime();
     f = null;
 
     simulateReboot(ids, root, runRoot);
