@@ -2,6 +2,8 @@ package io.berth.internal;
 
 import io.berth.ContainerState;
 import io.berth.oci.ContainerExit;
+import io.berth.oci.HostProcess;
+import io.berth.oci.Signals;
 import io.berth.storage.ContainerLayer;
 import io.berth.storage.StorageException;
 import java.io.IOException;
@@ -73,6 +75,7 @@ final class Boot {
    */
   static boolean refresh(ContainerStatus s) {
     ContainerState before = s.state;
+    killSurvivors(s);
     switch (s.state) {
       case CREATED -> s.state = ContainerState.CONFIGURED;
       case RUNNING, PAUSED, STOPPING -> s.exited(ContainerExit.UNKNOWN, java.time.Instant.now(),
@@ -84,13 +87,28 @@ final class Boot {
     }
     boolean changed = before != s.state || s.pid != 0 || s.conmonPid != 0 || s.rootfsMounted
         || s.userMounts != 0 || s.mountpoint != null;
-    s.pid = 0;
-    s.conmonPid = 0;
-    s.conmonStartTicks = 0;
+    s.clearProcesses();
     s.rootfsMounted = false;
     s.userMounts = 0;
     s.mountpoint = null;
     return changed;
+  }
+
+  /**
+   * Without a reboot (the run root was wiped by hand), conmon and the container may still run,
+   * with no runtime state left to stop them through. Their pids and start times identify them
+   * exactly, so they are killed; a pid now used by another process is left alone.
+   */
+  private static void killSurvivors(ContainerStatus s) {
+    if (s.conmonPid > 0) {
+      new HostProcess(s.conmonPid, s.conmonStartTicks).signal(Signals.SIGKILL);
+    }
+    if (s.pid > 0 && s.pidStartTicks > 0) {
+      HostProcess init = new HostProcess(s.pid, s.pidStartTicks);
+      if (init.signal(Signals.SIGKILL)) {
+        init.awaitExit(Duration.ofSeconds(10));
+      }
+    }
   }
 
   /**

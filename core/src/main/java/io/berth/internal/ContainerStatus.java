@@ -12,6 +12,8 @@ final class ContainerStatus {
   ContainerState state = ContainerState.CONFIGURED;
   /** The container's init process; 0 when none. */
   int pid;
+  /** Its start time in clock ticks since boot, to tell it from a reused pid. */
+  long pidStartTicks;
   int conmonPid;
   /** conmon's start time in clock ticks since boot, to tell it from a reused pid. */
   long conmonStartTicks;
@@ -32,6 +34,7 @@ final class ContainerStatus {
     ContainerStatus c = new ContainerStatus();
     c.state = state;
     c.pid = pid;
+    c.pidStartTicks = pidStartTicks;
     c.conmonPid = conmonPid;
     c.conmonStartTicks = conmonStartTicks;
     c.exitCode = exitCode;
@@ -55,7 +58,13 @@ final class ContainerStatus {
     finishedAt = (start != null && finished.isBefore(start) ? start : finished).toString();
     oomKilled = oom;
     reason = why;
+    clearProcesses();
+  }
+
+  /** Forgets the container's and conmon's processes: they are gone, or are not ours to track. */
+  void clearProcesses() {
     pid = 0;
+    pidStartTicks = 0;
     conmonPid = 0;
     conmonStartTicks = 0;
   }

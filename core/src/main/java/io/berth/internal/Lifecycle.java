@@ -104,6 +104,7 @@ final class Lifecycle {
       FaultPoint.reached(FaultPoint.AFTER_RUNTIME_CREATE);
       s.state = ContainerState.CREATED;
       s.pid = created.pid();
+      s.pidStartTicks = created.process().startTime();
       s.conmonPid = created.conmonPid();
       s.conmonStartTicks = created.conmonStartTime();
       s.exitCode = null;
@@ -140,9 +141,7 @@ final class Lifecycle {
     Recovery.deleteRunFiles(ctx, c.id());
     ContainerStatus s = c.status();
     s.state = ContainerState.CONFIGURED;
-    s.pid = 0;
-    s.conmonPid = 0;
-    s.conmonStartTicks = 0;
+    s.clearProcesses();
     c.save();
   }
 
@@ -164,9 +163,7 @@ final class Lifecycle {
     }
     Mounts.releaseRuntimeMount(c);
     Recovery.deleteRunFiles(ctx, c.id());
-    s.pid = 0;
-    s.conmonPid = 0;
-    s.conmonStartTicks = 0;
+    s.clearProcesses();
     if (reinit || s.state == ContainerState.CREATED) {
       s.state = ContainerState.CONFIGURED;
     } else if (s.state.hasExited()) {
