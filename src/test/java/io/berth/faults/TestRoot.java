@@ -89,6 +89,16 @@ final class TestRoot implements AutoCloseable {
     return pids;
   }
 
+  /** True if {@code pid} exists and is not a zombie (dead, but not yet reaped by its parent). */
+  static boolean isRunning(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+    } catch (IOException gone) {
+      return false;
+    }
+  }
+
   /** Mount points under {@code prefix}, from this process's mount table. */
   static List<String> mountsUnder(Path prefix) throws IOException {
     List<String> mounts = new ArrayList<>();
