@@ -86,12 +86,13 @@ final class Lifecycle {
     ContainerStatus s = c.status();
     try {
       ImageConfig image = ctx.store().image(c.record().imageId()).config();
-      Path rootfs = Mounts.acquireRuntimeMount(c);
-      Bundle bundle = Bundle.write(ctx.layout().bundle(id),
-          SpecFactory.settings(id, c.config(), rootfs), SpecFactory.defaults(image));
+      // The run dir comes first: from here on, a crash leaves the mark Recovery looks for.
       Path runDir = ctx.layout().runDir(id);
       Files.createDirectories(runDir);
       Files.deleteIfExists(ctx.layout().exitFile(id));
+      Path rootfs = Mounts.acquireRuntimeMount(c);
+      Bundle bundle = Bundle.write(ctx.layout().bundle(id),
+          SpecFactory.settings(id, c.config(), rootfs), SpecFactory.defaults(image));
       CreatedContainer created = ctx.oci().create(CreateRequest.builder()
           .id(id)
           .name(c.name())
