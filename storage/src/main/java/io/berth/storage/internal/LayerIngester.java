@@ -88,7 +88,8 @@ final class LayerIngester {
         .flatMap(d -> known(chainId(parent, d), staging));
     String newLayer = null;
     Compression compression;
-    DigestingInputStream tarIn;
+    DigestingInputStream tarIn = null;
+    java.util.function.LongSupplier tarCount;
     try (OutputStream closeCopy = copy) {
       BufferedInputStream buffered = new BufferedInputStream(rawIn, 1 << 17);
       compression = Compression.detect(buffered);
@@ -101,8 +102,17 @@ final class LayerIngester {
             + expected.compression().get().name().toLowerCase(java.util.Locale.ROOT)
             + " but the data is " + compression.name().toLowerCase(java.util.Locale.ROOT));
       }
-      tarIn = new DigestingInputStream(compression.decompress(buffered));
-      TarReader reader = new TarReader(tarIn, limits, limits.maxLayerSize());
+      InputStream tar;
+      if (compression == Compression.NONE) {
+        // The blob is the tar: its digest is the diff id, no need to hash it twice.
+        tar = buffered;
+        tarCount = rawIn::count;
+      } else {
+        tarIn = new DigestingInputStream(compression.decompress(buffered));
+        tar = tarIn;
+        tarCount = tarIn::count;
+      }
+      TarReader reader = new TarReader(tar, limits, limits.maxLayerSize());
       if (known.isEmpty()) {
         newLayer = newId();
         driver.create(newLayer, parent.map(Metadata.LayerRecord::id), false);
@@ -122,7 +132,7 @@ final class LayerIngester {
       throw new ImageFormatException(what + " is truncated: " + e.getMessage(), e);
     }
     String blobDigest = rawIn.digest();
-    String diffId = tarIn.digest();
+    String diffId = tarIn == null ? blobDigest : tarIn.digest();
     if (expected.size().isPresent() && expected.size().get() != rawIn.count()) {
       throw new ImageFormatException(what + " has " + rawIn.count() + " bytes but its"
           + " descriptor says " + expected.size().get());
@@ -151,7 +161,7 @@ final class LayerIngester {
       layer = known.get();
     } else {
       layer = new Metadata.LayerRecord(newLayer, parent.map(Metadata.LayerRecord::id), chainId,
-          diffId, Optional.of(blobDigest), tarIn.count(), Instant.now());
+          diffId, Optional.of(blobDigest), tarCount.getAsLong(), Instant.now());
       staging.pendingLayers.put(chainId, layer);
     }
     return new Result(layer, blobDigest, rawIn.count(), compression);
