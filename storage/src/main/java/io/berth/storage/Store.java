@@ -49,7 +49,10 @@ public interface Store extends AutoCloseable {
    */
   Image importRootfs(Path tarball, ImportOptions options);
 
-  /** As {@link #importRootfs(Path, ImportOptions)}, reading the tarball from a stream. */
+  /**
+   * As {@link #importRootfs(Path, ImportOptions)}, reading the tarball from a stream, which
+   * is read to its end and not closed. If the stream fails midway, nothing is stored.
+   */
   Image importRootfs(InputStream tarball, ImportOptions options);
 
   /**
@@ -116,6 +119,7 @@ public interface Store extends AutoCloseable {
   /** Every read-only layer, bottom layers first. */
   List<Layer> layers();
 
+  /** The read-only layer with this id, if the store has it. */
   Optional<Layer> findLayer(String layerId);
 
   // ---- container root filesystems ----
@@ -130,6 +134,10 @@ public interface Store extends AutoCloseable {
    */
   ContainerLayer createContainerLayer(String containerId, String imageId);
 
+  /**
+   * The container's read-write layer, if it has one. With {@link #containerLayers()}, this is
+   * what a caller needs to reconcile its own container records with the store after a crash.
+   */
   Optional<ContainerLayer> findContainerLayer(String containerId);
 
   /** As {@link #findContainerLayer}, failing when there is none. */
