@@ -166,16 +166,27 @@ public interface Store extends AutoCloseable {
 
   /**
    * Writes the container's changes to {@code out} as an OCI layer tar (uncompressed): added
-   * and modified paths, and a {@code .wh.} whiteout for each deletion. Reproducible: sorted
-   * entries, numeric owners. {@code out} is not closed.
+   * and modified paths, and a {@code .wh.} whiteout for each deletion. Sorted entries, numeric
+   * owners. {@code out} is not closed.
    */
-  void diff(String containerId, OutputStream out);
+  default void diff(String containerId, OutputStream out) {
+    diff(containerId, out, TarOptions.defaults());
+  }
+
+  /** As {@link #diff(String, OutputStream)}, with a fixed mtime if the options say so. */
+  void diff(String containerId, OutputStream out, TarOptions options);
 
   /**
    * Writes the container's whole root filesystem to {@code out} as a tar, mounting it for the
-   * time of the call if needed. {@code out} is not closed.
+   * time of the call if needed. Symlinks, devices and fifos are header-only entries, never
+   * opened. {@code out} is not closed.
    */
-  void export(String containerId, OutputStream out);
+  default void export(String containerId, OutputStream out) {
+    export(containerId, out, TarOptions.defaults());
+  }
+
+  /** As {@link #export(String, OutputStream)}, with a fixed mtime if the options say so. */
+  void export(String containerId, OutputStream out, TarOptions options);
 
   /**
    * Makes a new image of the container's image plus the container's changes as one more

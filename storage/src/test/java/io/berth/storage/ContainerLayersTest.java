@@ -139,6 +139,34 @@ class ContainerLayersTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"overlay", "vfs"})
+  void diff_sameChangesAtDifferentTimesWithFixedMtime_givesIdenticalBytes(String driver)
+      throws Exception {
+    open(driver);
+    byte[][] plain = new byte[2][];
+    byte[][] fixed = new byte[2][];
+    TarOptions options = TarOptions.builder().mtime(java.time.Instant.EPOCH).build();
+    for (int i = 0; i < 2; i++) {
+      String id = TestStores.containerId(10 + i);
+      store.createContainerLayer(id, image.id());
+      Path rootfs = store.mount(id);
+      Files.delete(rootfs.resolve("etc/hostname"));
+      Path f = Files.writeString(rootfs.resolve("etc/app.conf"), "same content");
+      Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(i * 1_000_000L));
+      Files.setLastModifiedTime(rootfs.resolve("etc"),
+          java.nio.file.attribute.FileTime.fromMillis(i * 2_000_000L));
+      ByteArrayOutputStream a = new ByteArrayOutputStream();
+      store.diff(id, a);
+      plain[i] = a.toByteArray();
+      ByteArrayOutputStream b = new ByteArrayOutputStream();
+      store.diff(id, b, options);
+      fixed[i] = b.toByteArray();
+    }
+    assertThat(plain[0]).isNotEqualTo(plain[1]);
+    assertThat(fixed[0]).isEqualTo(fixed[1]);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"overlay", "vfs"})
   void removeContainerLayer_mounted_unmountsAndRemovesEverything(String driver)
       throws Exception {
     open(driver);

@@ -18,6 +18,7 @@ import io.berth.storage.NoSuchImageException;
 import io.berth.storage.StorageDriver;
 import io.berth.storage.StorageException;
 import io.berth.storage.Store;
+import io.berth.storage.TarOptions;
 import io.berth.storage.internal.driver.OverlayDriver;
 import io.berth.storage.internal.driver.VfsDriver;
 import io.berth.storage.internal.json.ConfigJson;
@@ -705,35 +706,38 @@ public final class DefaultStore implements Store {
   }
 
   @Override
-  public void diff(String containerId, OutputStream out) {
+  public void diff(String containerId, OutputStream out, TarOptions options) {
     Objects.requireNonNull(out, "out");
+    Objects.requireNonNull(options, "options");
     checkOpen();
     Metadata.ContainerRecord c = record(containerId);
     try {
-      writeDiff(c, out);
+      writeDiff(c, out, options);
     } catch (IOException e) {
       throw new StorageException("could not write the changes of container " + containerId
           + ": " + e.getMessage(), e);
     }
   }
 
-  private void writeDiff(Metadata.ContainerRecord c, OutputStream out) throws IOException {
+  private void writeDiff(Metadata.ContainerRecord c, OutputStream out, TarOptions options)
+      throws IOException {
     BufferedOutputStream buffered = new BufferedOutputStream(new NonClosing(out), 1 << 20);
     TarWriter tar = new TarWriter(buffered);
-    new TreeArchiver(tar, Optional.empty()).writeChanges(driver.contentDir(c.layerId()),
+    new TreeArchiver(tar, options.mtime()).writeChanges(driver.contentDir(c.layerId()),
         driver.changes(c.layerId()));
     tar.finish();
     buffered.flush();
   }
 
   @Override
-  public void export(String containerId, OutputStream out) {
+  public void export(String containerId, OutputStream out, TarOptions options) {
     Objects.requireNonNull(out, "out");
+    Objects.requireNonNull(options, "options");
     Path rootfs = mount(containerId);
     try {
       BufferedOutputStream buffered = new BufferedOutputStream(new NonClosing(out), 1 << 20);
       TarWriter tar = new TarWriter(buffered);
-      new TreeArchiver(tar, Optional.empty()).writeTree(rootfs);
+      new TreeArchiver(tar, options.mtime()).writeTree(rootfs);
       tar.finish();
       buffered.flush();
     } catch (IOException e) {
@@ -759,7 +763,7 @@ public final class DefaultStore implements Store {
       }
       Path diffFile = staging.tempFile("commit");
       try (OutputStream out = Files.newOutputStream(diffFile)) {
-        writeDiff(c, out);
+        writeDiff(c, out, TarOptions.defaults());
       }
       LayerIngester.Result layer;
       try (InputStream in = new BufferedInputStream(Files.newInputStream(diffFile), 1 << 20)) {
