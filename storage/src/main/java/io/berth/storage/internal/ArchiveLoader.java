@@ -119,11 +119,11 @@ final class ArchiveLoader {
     if (manifests.isEmpty()) {
       throw new ImageFormatException(where + " holds no image (index.json lists no manifest)");
     }
-    List<DefaultStore.PendingImage> pending = new ArrayList<>();
+    List<ImageRecorder.PendingImage> pending = new ArrayList<>();
     for (Descriptor m : manifests.values()) {
       pending.add(loadOciImage(source, m, new ArrayList<>(names.get(m.digest())), where));
     }
-    return store.commitImages(staging, pending);
+    return store.imagesById(store.recorder().commit(staging, pending));
   }
 
   private static List<Descriptor> indexEntries(ObjectNode index, String what) {
@@ -215,7 +215,7 @@ final class ArchiveLoader {
     return "blobs/sha256/" + Digests.hexOf(digest);
   }
 
-  private DefaultStore.PendingImage loadOciImage(ArchiveSource source, Descriptor d,
+  private ImageRecorder.PendingImage loadOciImage(ArchiveSource source, Descriptor d,
       List<String> names, String where) throws IOException {
     String what = where + " manifest " + d.digest();
     byte[] manifestJson = readBlob(source, d, what);
@@ -248,7 +248,7 @@ final class ArchiveLoader {
       layers.add(r.layer());
       parent = Optional.of(r.layer());
     }
-    return store.prepareImage(staging, configJson, Optional.of(manifestJson), List.of(),
+    return store.recorder().prepare(staging, configJson, Optional.of(manifestJson), List.of(),
         manifest.layers(), layers, names);
   }
 
@@ -262,7 +262,7 @@ final class ArchiveLoader {
     if (manifest.isEmpty()) {
       throw new ImageFormatException(where + ": manifest.json lists no image");
     }
-    Map<String, DefaultStore.PendingImage> pending = new LinkedHashMap<>();
+    Map<String, ImageRecorder.PendingImage> pending = new LinkedHashMap<>();
     int n = 0;
     for (JsonNode entry : manifest) {
       String what = where + " image " + (++n);
@@ -282,11 +282,11 @@ final class ArchiveLoader {
               + " reference", e);
         }
       }
-      DefaultStore.PendingImage earlier = pending.get(id);
+      ImageRecorder.PendingImage earlier = pending.get(id);
       if (earlier != null) {
         List<String> merged = new ArrayList<>(earlier.names());
         names.stream().filter(x -> !merged.contains(x)).forEach(merged::add);
-        pending.put(id, new DefaultStore.PendingImage(id, earlier.manifestDigest(),
+        pending.put(id, new ImageRecorder.PendingImage(id, earlier.manifestDigest(),
             earlier.layers(), earlier.blobs(), merged));
         continue;
       }
@@ -317,9 +317,9 @@ final class ArchiveLoader {
             r.blobSize()));
         parent = Optional.of(r.layer());
       }
-      pending.put(id, store.prepareImage(staging, configJson, Optional.empty(), List.of(),
+      pending.put(id, store.recorder().prepare(staging, configJson, Optional.empty(), List.of(),
           descriptors, layers, names));
     }
-    return store.commitImages(staging, new ArrayList<>(pending.values()));
+    return store.imagesById(store.recorder().commit(staging, new ArrayList<>(pending.values())));
   }
 }

@@ -1,6 +1,5 @@
 package io.berth.storage.internal;
 
-import io.berth.storage.AmbiguousImageException;
 import io.berth.storage.ArchiveFormat;
 import io.berth.storage.ArchiveLimits;
 import io.berth.storage.CommitRequest;
@@ -11,7 +10,6 @@ import io.berth.storage.Image;
 import io.berth.storage.ImageConfig;
 import io.berth.storage.ImageInUseException;
 import io.berth.storage.ImportOptions;
-import io.berth.storage.InvalidReferenceException;
 import io.berth.storage.Layer;
 import io.berth.storage.NoSuchContainerLayerException;
 import io.berth.storage.NoSuchImageException;
@@ -23,10 +21,8 @@ import io.berth.storage.internal.driver.OverlayDriver;
 import io.berth.storage.internal.driver.VfsDriver;
 import io.berth.storage.internal.json.ConfigJson;
 import io.berth.storage.internal.json.Descriptor;
-import io.berth.storage.internal.json.MediaTypes;
 import io.berth.storage.internal.stream.Digests;
 import io.berth.storage.internal.sys.FileTrees;
-import io.berth.storage.internal.sys.Posix;
 import io.berth.storage.internal.sys.Stat;
 import io.berth.storage.internal.tar.TarWriter;
 import io.berth.storage.internal.tar.TreeArchiver;
@@ -42,9 +38,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -75,6 +69,8 @@ public final class DefaultStore implements Store {
   private final BlobStore blobs;
   private final MountCounts counts;
   private final LayerIngester ingester;
+  private final ImageLookup lookup;
+  private final ImageRecorder recorder;
   private final Map<String, ImageConfig> configs = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -88,6 +84,8 @@ public final class DefaultStore implements Store {
     this.blobs = blobs;
     this.counts = counts;
     this.ingester = new LayerIngester(driver, meta, limits);
+    this.lookup = new ImageLookup(meta);
+    this.recorder = new ImageRecorder(driver, meta, blobs);
   }
 
   /** Opens (creating if needed) the store; see {@link Store.Builder#build()}. */
@@ -122,7 +120,7 @@ public final class DefaultStore implements Store {
       }
       DefaultStore store = new DefaultStore(root, driver, limits, lock, meta,
           new BlobStore(root), new MountCounts(runRoot));
-      store.recover();
+      new Recovery(driver, meta, store.blobs, store.counts).run();
       return store;
     } catch (IOException e) {
       closeQuietly(meta, lock);
@@ -143,52 +141,6 @@ public final class DefaultStore implements Store {
       }
     }
     lock.close();
-  }
-
-  /**
-   * Removes what a crash left behind (temp files, unrecorded layers and blobs) and makes the
-   * mount counts agree with the kernel. Runs under the lock.
-   */
-  private void recover() throws IOException {
-    for (String name : FileTrees.list(blobs.tmpDir())) {
-      FileTrees.deleteTree(blobs.tmpDir().resolve(name));
-    }
-    Set<String> known = new HashSet<>();
-    meta.layers().forEach(l -> known.add(l.id()));
-    Map<String, Metadata.ContainerRecord> containers = new HashMap<>();
-    for (Metadata.ContainerRecord c : meta.containers()) {
-      known.add(c.layerId());
-      containers.put(c.id(), c);
-    }
-    for (String id : driver.layerIds()) {
-      if (!known.contains(id)) {
-        LOG.log(System.Logger.Level.INFO, "removing layer {0}, left unrecorded by an"
-            + " interrupted operation", id);
-        driver.remove(id);
-      }
-    }
-    Set<String> referenced = meta.referencedBlobs();
-    for (String digest : blobs.digests()) {
-      if (!referenced.contains(digest)) {
-        LOG.log(System.Logger.Level.INFO, "removing unreferenced blob {0}", digest);
-        blobs.delete(digest);
-      }
-    }
-    for (String id : counts.containerIds()) {
-      Metadata.ContainerRecord c = containers.get(id);
-      if (c == null || driver.usesKernelMounts() && !driver.isMounted(c.layerId())) {
-        counts.remove(id);
-      }
-    }
-    if (driver.usesKernelMounts()) {
-      for (Metadata.ContainerRecord c : containers.values()) {
-        if (counts.get(c.id()).isEmpty() && driver.isMounted(c.layerId())) {
-          LOG.log(System.Logger.Level.INFO, "unmounting the root filesystem of container {0},"
-              + " mounted without a mount count (was the run directory wiped?)", c.id());
-          driver.unmount(c.layerId());
-        }
-      }
-    }
   }
 
   private StoreLock.Held locked() {
@@ -234,6 +186,20 @@ public final class DefaultStore implements Store {
     return meta;
   }
 
+  ImageRecorder recorder() {
+    return recorder;
+  }
+
+  /** See {@link ImageLookup#find}. */
+  Optional<String> findImageId(String nameOrId) {
+    return lookup.find(nameOrId);
+  }
+
+  /** The images with these ids, as they are now. */
+  List<Image> imagesById(List<String> ids) {
+    return ids.stream().map(id -> toImage(meta.image(id).orElseThrow())).toList();
+  }
+
   // ---- images: reading ----
 
   @Override
@@ -241,9 +207,24 @@ public final class DefaultStore implements Store {
     checkOpen();
     List<Image> out = new ArrayList<>();
     for (Metadata.ImageRecord r : meta.images()) {
-      out.add(toImage(r));
+      current(r).ifPresent(out::add);
     }
     return out;
+  }
+
+  /**
+   * The image of a record just read, or empty if another process removed it meanwhile
+   * (reads take no lock, so its config blob may be gone by the time it is read).
+   */
+  private Optional<Image> current(Metadata.ImageRecord r) {
+    try {
+      return Optional.of(toImage(r));
+    } catch (CorruptStoreException e) {
+      if (meta.image(r.id()).isEmpty()) {
+        return Optional.empty();
+      }
+      throw e;
+    }
   }
 
   ImageConfig config(String imageId) {
@@ -266,64 +247,7 @@ public final class DefaultStore implements Store {
   @Override
   public Optional<Image> findImage(String nameOrId) {
     checkOpen();
-    return findImageId(nameOrId).flatMap(meta::image).map(this::toImage);
-  }
-
-  /**
-   * Resolves, in order: a full id (bare or {@code sha256:}; a {@code sha256:} digest that
-   * is no image id may be a manifest digest), a name (a short name matches
-   * {@code docker.io/library/x} and then {@code localhost/x}), a digest reference, then a
-   * unique id prefix of at least 3 hex digits.
-   */
-  Optional<String> findImageId(String nameOrId) {
-    Objects.requireNonNull(nameOrId, "nameOrId");
-    if (nameOrId.isEmpty()) {
-      throw new IllegalArgumentException("image name or id must not be empty");
-    }
-    String s = nameOrId.startsWith(Digests.PREFIX) ? nameOrId.substring(Digests.PREFIX.length())
-        : nameOrId;
-    boolean hex = HEX.matcher(s).matches();
-    if (hex && s.length() == 64) {
-      Optional<String> byId = meta.image(s).map(Metadata.ImageRecord::id);
-      if (byId.isPresent() || !nameOrId.startsWith(Digests.PREFIX)) {
-        return byId;
-      }
-      return meta.imageIdsByDigest(nameOrId).stream().findFirst();
-    }
-    if (!nameOrId.startsWith(Digests.PREFIX)) {
-      try {
-        ImageReference ref = ImageReference.parse(nameOrId);
-        if (ref.digest().isPresent() && ref.tag().isEmpty()) {
-          Optional<String> byDigest = meta.imageIdsByDigest(ref.digest().get()).stream()
-              .findFirst();
-          if (byDigest.isPresent()) {
-            return byDigest;
-          }
-        }
-        Optional<String> byName = meta.imageIdByName(ref.toString());
-        if (byName.isPresent()) {
-          return byName;
-        }
-        if (!ImageReference.hasExplicitDomain(nameOrId)) {
-          String local = "localhost/" + nameOrId + (ref.tag().isPresent()
-              && !nameOrId.contains(":") ? ":" + ref.tag().get() : "");
-          byName = meta.imageIdByName(ImageReference.parse(local).toString());
-          if (byName.isPresent()) {
-            return byName;
-          }
-        }
-      } catch (InvalidReferenceException e) {
-        // Not a name; maybe an id prefix.
-      }
-    }
-    if (hex && s.length() >= 3) {
-      List<String> ids = meta.imageIdsByPrefix(s);
-      if (ids.size() > 1) {
-        throw new AmbiguousImageException(nameOrId, ids);
-      }
-      return ids.stream().findFirst();
-    }
-    return Optional.empty();
+    return findImageId(nameOrId).flatMap(meta::image).flatMap(this::current);
   }
 
   @Override
@@ -381,109 +305,10 @@ public final class DefaultStore implements Store {
           .build();
       ImageConfig config = options.changes().applyTo(base);
       byte[] configJson = ConfigJson.write(Optional.empty(), config);
-      return recordImage(staging, configJson, List.of(layer), options.reference());
+      return imagesById(List.of(recorder.record(staging, configJson, List.of(layer),
+          options.reference()))).get(0);
     } catch (IOException e) {
       throw new StorageException("import failed, nothing was stored: " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Writes the config and an OCI manifest for new layers, records layers, image and name in
-   * one transaction, and returns the image.
-   */
-  private Image recordImage(Staging staging, byte[] configJson,
-      List<LayerIngester.Result> newLayers, Optional<String> name) throws IOException {
-    List<Descriptor> layerDescriptors = new ArrayList<>();
-    List<Metadata.LayerRecord> layerRecords = new ArrayList<>();
-    for (LayerIngester.Result r : newLayers) {
-      layerDescriptors.add(Descriptor.of(r.compression().ociLayerMediaType(), r.blobDigest(),
-          r.blobSize()));
-      layerRecords.add(r.layer());
-    }
-    return recordImage(staging, configJson, Optional.empty(), List.of(), layerDescriptors,
-        layerRecords, name.map(List::of).orElse(List.of()));
-  }
-
-  /**
-   * Records an image.
-   *
-   * @param manifest the manifest to keep, or empty to write an OCI manifest of
-   *     {@code baseLayers} + {@code layerDescriptors}
-   * @param layers every layer of the image, bottom first (known or pending in staging)
-   */
-  Image recordImage(Staging staging, byte[] configJson, Optional<byte[]> manifest,
-      List<Descriptor> baseLayers, List<Descriptor> layerDescriptors,
-      List<Metadata.LayerRecord> layers, List<String> names) throws IOException {
-    PendingImage image = prepareImage(staging, configJson, manifest, baseLayers,
-        layerDescriptors, layers, names);
-    return commitImages(staging, List.of(image)).get(0);
-  }
-
-  /** An image whose blobs are in place and whose records are still to be written. */
-  record PendingImage(String id, String manifestDigest, List<Metadata.LayerRecord> layers,
-      Set<String> blobs, List<String> names) {}
-
-  /** Puts an image's config and manifest blobs in place; records nothing yet. */
-  PendingImage prepareImage(Staging staging, byte[] configJson, Optional<byte[]> manifest,
-      List<Descriptor> baseLayers, List<Descriptor> layerDescriptors,
-      List<Metadata.LayerRecord> layers, List<String> names) throws IOException {
-    String configDigest = Digests.of(configJson);
-    String id = Digests.hexOf(configDigest);
-    List<Descriptor> all = new ArrayList<>(baseLayers);
-    all.addAll(layerDescriptors);
-    byte[] manifestJson = manifest.orElseGet(() -> ManifestJson.oci(
-        Descriptor.of(MediaTypes.OCI_CONFIG, configDigest, configJson.length), all));
-    String manifestDigest = Digests.of(manifestJson);
-    staging.putBlob(configJson, configDigest);
-    staging.putBlob(manifestJson, manifestDigest);
-    Set<String> imageBlobs = new LinkedHashSet<>();
-    imageBlobs.add(configDigest);
-    imageBlobs.add(manifestDigest);
-    all.forEach(d -> imageBlobs.add(d.digest()));
-    for (String b : imageBlobs) {
-      if (!blobs.has(b)) {
-        throw new CorruptStoreException("blob " + b + " of image " + id + " is missing from"
-            + " the store");
-      }
-    }
-    return new PendingImage(id, manifestDigest, List.copyOf(layers), imageBlobs,
-        List.copyOf(names));
-  }
-
-  /** Records layers, images and names in one transaction: all of them, or none. */
-  List<Image> commitImages(Staging staging, List<PendingImage> images) throws IOException {
-    syncLayers(staging);
-    meta.transaction(() -> {
-      for (PendingImage image : images) {
-        for (Metadata.LayerRecord l : image.layers()) {
-          if (meta.layer(l.id()).isEmpty()) {
-            meta.insertLayer(l);
-          }
-        }
-        if (!meta.hasImage(image.id())) {
-          meta.insertImage(image.id(), Optional.of(image.manifestDigest()), Instant.now(),
-              image.layers().stream().map(Metadata.LayerRecord::id).toList(), image.blobs());
-        } else {
-          meta.addImageBlobs(image.id(), image.blobs());
-        }
-        for (String n : image.names()) {
-          meta.setName(n, image.id());
-        }
-      }
-      return null;
-    });
-    staging.committed();
-    List<Image> out = new ArrayList<>();
-    for (PendingImage image : images) {
-      out.add(toImage(meta.image(image.id()).orElseThrow()));
-    }
-    return out;
-  }
-
-  /** Makes new layers durable before their records are: one syncfs, not one fsync a file. */
-  private void syncLayers(Staging staging) throws IOException {
-    if (!staging.pendingLayers.isEmpty()) {
-      Posix.syncfs(driver.contentDir(staging.pendingLayers.values().iterator().next().id()));
     }
   }
 
@@ -789,10 +614,10 @@ public final class DefaultStore implements Store {
           .map(d -> ManifestJson.parse(blobs.read(d), "manifest of image " + image.id()).layers())
           .orElse(List.of());
       layers.add(layer.layer());
-      return recordImage(staging, configJson, Optional.empty(), baseLayers,
+      return imagesById(List.of(recorder.record(staging, configJson, Optional.empty(), baseLayers,
           List.of(Descriptor.of(layer.compression().ociLayerMediaType(), layer.blobDigest(),
               layer.blobSize())), layers,
-          request.reference().map(List::of).orElse(List.of()));
+          request.reference().map(List::of).orElse(List.of())))).get(0);
     } catch (IOException e) {
       throw new StorageException("commit of container " + containerId + " failed, nothing was"
           + " stored: " + e.getMessage(), e);
