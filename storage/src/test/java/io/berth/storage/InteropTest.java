@@ -83,13 +83,16 @@ class InteropTest {
     tools.podman("save", "--format", "docker-archive", "-o", docker.toString(), ref);
     tools.podman("save", "--format", "oci-archive", "-o", oci.toString(), ref);
     Tools.skopeo("copy", "oci-archive:" + oci, "oci:" + layout + ":interop");
+    Path zstdLayout = dir.resolve("skopeo-zstd-layout");
+    Tools.skopeo("copy", "--dest-compress-format", "zstd", "docker-archive:" + docker,
+        "oci:" + zstdLayout + ":interop");
     TreeMap<String, String> expected =
         TreeSnapshot.of(Tools.umociUnpack(layout, "interop", dir.resolve("umoci")), true);
     assertThat(expected).containsKey("opt/app/hard").doesNotContainKey("etc/hostname");
 
     store = TestStores.open(dir, driver);
-    List<Image> fromDocker = store.load(docker);
     List<Image> fromOci = store.load(oci);
+    List<Image> fromDocker = store.load(docker);
     List<Image> fromLayout = store.load(layout);
 
     assertThat(fromDocker).singleElement().satisfies(i -> {
@@ -100,10 +103,27 @@ class InteropTest {
     });
     assertThat(fromOci).singleElement().extracting(Image::id).isEqualTo(podmanId);
     assertThat(fromLayout).singleElement().extracting(Image::id).isEqualTo(podmanId);
+
     Image image = store.image(ref);
     assertThat(image.names()).contains(ref + "");
     assertThat(store.layers()).as("one set of layers, shared by all three loads").hasSize(2);
-    assertThat(berthTree(image, 1)).isEqualTo(expected);
+    assertThat(berthTree(image, 1)).as("unpacked from podman's gzip layers").isEqualTo(expected);
+
+    try (Store zstdStore = Store.builder().root(dir.resolve("zstd-root"))
+        .runRoot(dir.resolve("zstd-run")).driver(driver).build()) {
+      Image fromZstd = zstdStore.load(zstdLayout).get(0);
+      assertThat(fromZstd.id()).isEqualTo(podmanId);
+      assertThat(TestLayouts.text(zstdLayout.resolve("blobs/sha256/"
+          + fromZstd.digest().orElseThrow().substring(7)))).contains("tar+zstd");
+      String cid = TestStores.containerId(2);
+      zstdStore.createContainerLayer(cid, fromZstd.id());
+      try {
+        assertThat(TreeSnapshot.of(zstdStore.mount(cid), true))
+            .as("unpacked from skopeo's zstd layers").isEqualTo(expected);
+      } finally {
+        zstdStore.unmount(cid, true);
+      }
+    }
   }
 
   @ParameterizedTest

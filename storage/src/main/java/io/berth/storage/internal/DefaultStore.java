@@ -466,14 +466,18 @@ public final class DefaultStore implements Store {
       Metadata.ContainerRecord c = record(containerId);
       Optional<MountCounts.Entry> entry = counts.get(containerId);
       int count = entry.map(MountCounts.Entry::count).orElse(0);
-      Path mountpoint;
       if (count > 0 && (!driver.usesKernelMounts() || driver.isMounted(c.layerId()))) {
-        mountpoint = entry.get().mountpoint();
-      } else {
-        // First user, or the mount vanished behind our back: (re)mount.
-        mountpoint = driver.mount(c.layerId());
+        counts.set(containerId, count + 1, entry.get().mountpoint());
+        return entry.get().mountpoint();
       }
-      counts.set(containerId, count + 1, mountpoint);
+      // First user, or the mount vanished behind our back: (re)mount.
+      Path mountpoint = driver.mount(c.layerId());
+      try {
+        counts.set(containerId, count + 1, mountpoint);
+      } catch (RuntimeException e) {
+        driver.unmount(c.layerId());
+        throw e;
+      }
       return mountpoint;
     }
   }
