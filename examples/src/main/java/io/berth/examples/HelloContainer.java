@@ -42,8 +42,7 @@ public final class HelloContainer {
       runtime.removeContainer(container, true);
       System.out.println("Removed the container. Done.");
     } catch (BerthException e) {
-      System.err.println("Berth could not run the example: " + e.getMessage());
-      System.exit(1);
+      Preflight.fail(e);
     } finally {
       Files.deleteIfExists(tar);
     }

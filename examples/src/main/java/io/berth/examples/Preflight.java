@@ -54,6 +54,15 @@ final class Preflight {
     System.exit(2);
   }
 
+  /**
+   * Ends an example that Berth could not run, with Berth's message (which names the container,
+   * image or path and what to do) instead of a bare stack trace.
+   */
+  static void fail(RuntimeException e) {
+    System.err.println("Berth could not run the example: " + e.getMessage());
+    System.exit(1);
+  }
+
   static Optional<Path> onPath(String name) {
     String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
     for (String dir : path.split(File.pathSeparator)) {

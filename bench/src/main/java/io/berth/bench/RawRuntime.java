@@ -1,0 +1,105 @@
+package io.berth.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.Container;
+import io.berth.testkit.BusyboxImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * runc or crun driven directly, on prepared bundles: the floor no engine can go below. The
+ * bundles carry the very runtime spec Berth generates for the same container (namespaces,
+ * mounts, capabilities, rlimits), on a plain directory of the same busybox rootfs, so the only
+ * difference left is what Berth does around the runtime.
+ *
+ * <p>Thread-safe: container ids are unique per call.
+ */
+final class RawRuntime implements AutoCloseable {
+  private final String binary;
+  private final Path state;
+  private final Bundles bundles;
+  private final Cmd cmd;
+  private final AtomicInteger ids = new AtomicInteger();
+  private final List<String> detached = new ArrayList<>();
+
+  /** Two bundles on one rootfs: one runs {@code /bin/true}, one sleeps for exec. */
+  record Bundles(Path runTrue, Path sleep) {
+    /** Copies the spec of a Berth container, initialised but not started, into two bundles. */
+    static Bundles prepare(Path dir, BerthRoot berth) throws IOException {
+      Path rootfs = BusyboxImage.standard().writeRootfs(dir.resolve("rootfs"));
+      Container c = berth.create("/bin/true");
+      ObjectNode spec;
+      try {
+        c.init();
+        Path config = c.inspect(false).bundlePath().resolve("config.json");
+        spec = (ObjectNode) new ObjectMapper().readTree(config.toFile());
+      } finally {
+        berth.runtime.removeContainer(c, true);
+      }
+      ((ObjectNode) spec.get("root")).put("path", rootfs.toString());
+      // Each raw container gets its own cgroup under the runtime's default parent, as with
+      // Berth; a fixed path would clash between parallel runs.
+      ((ObjectNode) spec.get("linux")).remove("cgroupsPath");
+      spec.remove("annotations");
+      return new Bundles(write(dir.resolve("true"), spec, "/bin/true"),
+          write(dir.resolve("sleep"), spec, "/bin/sleep", "1000000"));
+    }
+
+    private static Path write(Path bundle, ObjectNode spec, String... args) throws IOException {
+      ObjectNode copy = spec.deepCopy();
+      ArrayNode argv = ((ObjectNode) copy.get("process")).putArray("args");
+      for (String a : args) {
+        argv.add(a);
+      }
+      Files.createDirectories(bundle);
+      new ObjectMapper().writeValue(bundle.resolve("config.json").toFile(), copy);
+      return bundle;
+    }
+  }
+
+  RawRuntime(String binary, Path state, Bundles bundles, Workspace ws) {
+    this.binary = binary;
+    this.state = state;
+    this.bundles = bundles;
+    this.cmd = ws.cmd(Map.of());
+  }
+
+  String name() {
+    return binary;
+  }
+
+  /** {@code <runtime> run} of {@code /bin/true} in the foreground: create, start, wait, delete. */
+  void run() {
+    cmd.run(binary, "--root", state.toString(), "run", "--bundle", bundles.runTrue().toString(),
+        "bench-" + binary + "-" + ids.incrementAndGet());
+  }
+
+  /** Starts a sleeping container in the background and returns its id. */
+  synchronized String startSleeper() {
+    String id = "bench-" + binary + "-sleep-" + ids.incrementAndGet();
+    cmd.run(binary, "--root", state.toString(), "run", "--detach", "--bundle",
+        bundles.sleep().toString(), id);
+    detached.add(id);
+    return id;
+  }
+
+  /** {@code <runtime> exec <id> /bin/true}. */
+  void exec(String id) {
+    cmd.run(binary, "--root", state.toString(), "exec", id, "/bin/true");
+  }
+
+  @Override
+  public synchronized void close() {
+    for (String id : detached) {
+      cmd.run(binary, "--root", state.toString(), "delete", "--force", id);
+    }
+    detached.clear();
+  }
+}

@@ -1,0 +1,29 @@
+package io.berth.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class HostTest {
+  @Test
+  void hostUlimits_onThisHost_areTheHardLimitsCappedAtPidMax() throws Exception {
+    String limits = Files.readString(Path.of("/proc/self/limits"));
+    String nofile = limits.lines().filter(l -> l.startsWith("Max open files")).findFirst()
+        .orElseThrow().split("\\s{2,}")[2];
+    long pidMax = Long.parseLong(Files.readString(Path.of("/proc/sys/kernel/pid_max")).trim());
+
+    var ulimits = Host.hostUlimits();
+
+    assertThat(ulimits.get(0)).isEqualTo("nofile=" + nofile + ":" + nofile);
+    long nproc = Long.parseLong(ulimits.get(1).replaceAll(".*:", ""));
+    assertThat(nproc).isPositive().isLessThanOrEqualTo(pidMax);
+    assertThat(ulimits.get(1)).isEqualTo("nproc=" + nproc + ":" + nproc);
+  }
+
+  @Test
+  void problems_onThisCiHost_noneMissing() {
+    assertThat(Host.problems()).isEmpty();
+  }
+}
