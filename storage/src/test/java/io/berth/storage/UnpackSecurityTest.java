@@ -11,6 +11,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
@@ -163,6 +164,16 @@ class UnpackSecurityTest {
         .file("evil/.wh..wh..opq", "").build();
     assertThatThrownBy(() -> unpack(opaque, format))
         .isInstanceOf(UnsafeArchiveEntryException.class);
+  }
+
+  @ParameterizedTest
+  @EnumSource(WhiteoutFormat.class)
+  void unpack_whiteoutNamingDotDotOrNothing_isRejected(WhiteoutFormat format) {
+    for (String name : List.of(".wh..", ".wh...", ".wh.", "a/.wh..", "a/.wh...")) {
+      byte[] tar = new TarBuilder().dir("a", 0755).file(name, "").build();
+      assertThatThrownBy(() -> unpack(tar, format)).as(name)
+          .isInstanceOf(UnsafeArchiveEntryException.class).hasMessageContaining("whiteout");
+    }
   }
 
   @ParameterizedTest
