@@ -221,6 +221,16 @@ class RecoveryTest {
   }
 
   @Test
+  void open_emptyMetadataOfAStoreThatHoldsNothing_startsAfresh() throws Exception {
+    Files.createDirectories(dir.resolve("root"));
+    Files.createFile(dir.resolve("root/metadata.db"));
+    store = TestStores.open(dir, "vfs");
+    assertThat(store.images()).isEmpty();
+    store.importRootfs(TestStores.busyboxTar(dir), ImportOptions.defaults());
+    assertThat(store.images()).hasSize(1);
+  }
+
+  @Test
   void open_garbageInMetadata_isRefusedAndKept() throws Exception {
     store = TestStores.open(dir, "vfs");
     store.importRootfs(TestStores.busyboxTar(dir), ImportOptions.defaults());

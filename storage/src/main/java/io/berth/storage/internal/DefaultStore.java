@@ -107,7 +107,7 @@ public final class DefaultStore implements Store {
     StoreLock lock = StoreLock.open(root.resolve("storage.lock"), lockTimeout);
     Metadata meta = null;
     try (StoreLock.Held held = lock.acquire()) {
-      meta = Metadata.open(root.resolve("metadata.db"));
+      meta = Metadata.open(root.resolve("metadata.db"), holdsNoBlob(root));
       Optional<String> recorded = meta.meta("driver");
       if (recorded.isPresent() && !recorded.get().equals(driver.name())) {
         throw new StorageException("the store at " + root + " was created with the '"
@@ -129,6 +129,16 @@ public final class DefaultStore implements Store {
     } catch (RuntimeException e) {
       closeQuietly(meta, lock);
       throw e;
+    }
+  }
+
+  private static boolean holdsNoBlob(Path root) throws IOException {
+    Path blobs = root.resolve("blobs").resolve("sha256");
+    if (!Files.isDirectory(blobs)) {
+      return true;
+    }
+    try (var s = Files.list(blobs)) {
+      return s.findAny().isEmpty();
     }
   }
 

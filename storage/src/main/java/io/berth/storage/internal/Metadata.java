@@ -58,11 +58,18 @@ final class Metadata implements AutoCloseable {
 
   /**
    * Opens the database, creating it if the file does not exist yet. An existing file that
-   * is empty, truncated or not a Berth store is refused, never reinitialised.
+   * is empty, truncated or not a Berth store is refused, never reinitialised, unless
+   * {@code storeHoldsNothing} (no blob exists), when an empty file can only be the remains of
+   * a first open that crashed.
    */
-  static Metadata open(Path file) {
+  static Metadata open(Path file, boolean storeHoldsNothing) {
     boolean exists = Files.exists(file);
     try {
+      if (exists && Files.size(file) == 0 && storeHoldsNothing) {
+        // A crash between creating the file and writing the schema: nothing to lose.
+        Files.delete(file);
+        exists = false;
+      }
       if (exists && Files.size(file) == 0) {
         throw new CorruptStoreException("the store metadata " + file + " is empty (truncated?);"
             + " Berth will not treat it as an empty store. Restore it from a backup, or move"
