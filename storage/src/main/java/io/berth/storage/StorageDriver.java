@@ -46,7 +46,7 @@ public interface StorageDriver extends AutoCloseable {
    * Prepares {@code home}, a directory the store gives this driver alone (it exists and may
    * hold layers from earlier runs), and checks the driver can work there.
    *
-   * @throws StorageException if it cannot, saying what to use instead
+   * @throws DriverUnavailableException if it cannot, saying what to use instead
    */
   void open(Path home);
 

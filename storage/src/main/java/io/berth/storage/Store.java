@@ -239,7 +239,10 @@ public interface Store extends AutoCloseable {
       return this;
     }
 
-    /** {@code overlay} (the default) or {@code vfs}. */
+    /**
+     * {@code overlay} or {@code vfs}. If not set, a store keeps the driver it was made with,
+     * and a new store uses {@code overlay}.
+     */
     public Builder driver(String name) {
       Checks.once(this.driverName != null || this.driver != null, "driver");
       Objects.requireNonNull(name, "driver");
@@ -284,16 +287,18 @@ public interface Store extends AutoCloseable {
      * crash left half-done, and reconciles mount counts with the kernel's mount table.
      *
      * @throws IllegalStateException if root or runRoot is missing
-     * @throws StorageException if the driver cannot work here (the message says to use vfs)
-     *     or the metadata is damaged
+     * @throws DriverUnavailableException if the driver cannot work here (the message says to
+     *     use vfs) or the store was made with another driver
+     * @throws StorageException if the store cannot be opened for another reason, like damaged
+     *     metadata ({@link CorruptStoreException}) or a lock held too long
      */
     public Store build() {
       if (root == null || runRoot == null) {
         throw new IllegalStateException("Store.Builder needs "
             + (root == null ? "root" : "runRoot") + " to be set");
       }
-      return DefaultStore.open(root, runRoot,
-          Optional.ofNullable(driver), Optional.ofNullable(driverName).orElse("overlay"),
+      return DefaultStore.open(root, runRoot, Optional.ofNullable(driver),
+          Optional.ofNullable(driverName),
           Optional.ofNullable(limits).orElse(ArchiveLimits.defaults()),
           Optional.ofNullable(lockTimeout));
     }

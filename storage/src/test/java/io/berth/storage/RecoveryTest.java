@@ -255,7 +255,21 @@ class RecoveryTest {
     store.close();
     store = null;
     assertThatThrownBy(() -> TestStores.open(dir, "vfs"))
-        .isInstanceOf(StorageException.class).hasMessageContaining("'overlay'");
+        .isInstanceOf(DriverUnavailableException.class).hasMessageContaining("'overlay'");
+    try (Store again = Store.builder().root(dir.resolve("root")).runRoot(dir.resolve("run"))
+        .build()) {
+      assertThat(again.driverName()).as("no driver asked for: the one the store has")
+          .isEqualTo("overlay");
+    }
+  }
+
+  @Test
+  void build_noDriverForAStoreMadeWithVfs_keepsVfs() throws Exception {
+    TestStores.open(dir, "vfs").close();
+    try (Store again = Store.builder().root(dir.resolve("root")).runRoot(dir.resolve("run"))
+        .build()) {
+      assertThat(again.driverName()).isEqualTo("vfs");
+    }
   }
 
   @Test
@@ -267,7 +281,7 @@ class RecoveryTest {
     Posix.mount("overlay", m, "overlay", 0, "lowerdir=" + l + ",upperdir=" + u + ",workdir=" + w);
     try {
       assertThatThrownBy(() -> Store.builder().root(m.resolve("store")).runRoot(dir.resolve("r"))
-          .build()).isInstanceOf(StorageException.class).hasMessageContaining("vfs");
+          .build()).isInstanceOf(DriverUnavailableException.class).hasMessageContaining("vfs");
       try (Store vfs = Store.builder().root(m.resolve("store2")).runRoot(dir.resolve("r2"))
           .driver("vfs").build()) {
         assertThat(vfs.driverName()).isEqualTo("vfs");

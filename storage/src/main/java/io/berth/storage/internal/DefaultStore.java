@@ -6,6 +6,7 @@ import io.berth.storage.CommitRequest;
 import io.berth.storage.ContainerLayer;
 import io.berth.storage.ContainerLayerExistsException;
 import io.berth.storage.CorruptStoreException;
+import io.berth.storage.DriverUnavailableException;
 import io.berth.storage.Image;
 import io.berth.storage.ImageConfig;
 import io.berth.storage.ImageInUseException;
@@ -90,13 +91,7 @@ public final class DefaultStore implements Store {
 
   /** Opens (creating if needed) the store; see {@link Store.Builder#build()}. */
   public static Store open(Path root, Path runRoot, Optional<StorageDriver> custom,
-      String driverName, ArchiveLimits limits, Optional<Duration> lockTimeout) {
-    StorageDriver driver = custom.orElseGet(
-        () -> driverName.equals("vfs") ? new VfsDriver() : new OverlayDriver());
-    if (!driver.name().matches("[a-z0-9]+")) {
-      throw new IllegalArgumentException("storage driver name '" + driver.name()
-          + "' must be lowercase letters and digits");
-    }
+      Optional<String> driverName, ArchiveLimits limits, Optional<Duration> lockTimeout) {
     try {
       Files.createDirectories(root);
       Files.createDirectories(runRoot);
@@ -109,19 +104,26 @@ public final class DefaultStore implements Store {
     try (StoreLock.Held held = lock.acquire()) {
       meta = Metadata.open(root.resolve("metadata.db"), holdsNoBlob(root));
       Optional<String> recorded = meta.meta("driver");
-      if (recorded.isPresent() && !recorded.get().equals(driver.name())) {
-        throw new StorageException("the store at " + root + " was created with the '"
-            + recorded.get() + "' driver; open it with that driver, not '" + driver.name()
-            + "'");
+      String wanted = custom.map(StorageDriver::name)
+          .orElseGet(() -> driverName.orElse(recorded.orElse("overlay")));
+      if (!wanted.matches("[a-z0-9]+")) {
+        throw new IllegalArgumentException("storage driver name '" + wanted
+            + "' must be lowercase letters and digits");
       }
+      if (recorded.isPresent() && !recorded.get().equals(wanted)) {
+        throw new DriverUnavailableException("the store at " + root + " was created with the '"
+            + recorded.get() + "' driver; open it with that driver, not '" + wanted + "'");
+      }
+      StorageDriver driver = custom.orElseGet(
+          () -> wanted.equals("vfs") ? new VfsDriver() : new OverlayDriver());
       driver.open(root.resolve(driver.name()));
       if (recorded.isEmpty()) {
         meta.putMeta("driver", driver.name());
       }
-      DefaultStore store = new DefaultStore(root, driver, limits, lock, meta,
-          new BlobStore(root), new MountCounts(runRoot));
-      new Recovery(driver, meta, store.blobs, store.counts).run();
-      return store;
+      BlobStore blobs = new BlobStore(root);
+      MountCounts counts = new MountCounts(runRoot);
+      new Recovery(driver, meta, blobs, counts).run();
+      return new DefaultStore(root, driver, limits, lock, meta, blobs, counts);
     } catch (IOException e) {
       closeQuietly(meta, lock);
       throw new StorageException("could not open the store at " + root + ": " + e.getMessage(),

@@ -1,5 +1,6 @@
 package io.berth.storage.internal.driver;
 
+import io.berth.storage.DriverUnavailableException;
 import io.berth.storage.LayerChange;
 import io.berth.storage.StorageDriver;
 import io.berth.storage.StorageException;
@@ -62,8 +63,8 @@ public final class OverlayDriver implements StorageDriver {
   public void open(Path home) {
     String text = home.toString();
     if (text.contains(",") || text.contains(":") || text.contains("\\")) {
-      throw new StorageException("the overlay driver cannot use " + home + ": overlay mount"
-          + " options cannot carry ',', ':' or '\\' in a path; choose another store root or"
+      throw new DriverUnavailableException("the overlay driver cannot use " + home
+          + ": overlay mount options cannot carry ',', ':' or '\\' in a path; choose another store root or"
           + " use the vfs driver");
     }
     this.home = home;
@@ -72,7 +73,7 @@ public final class OverlayDriver implements StorageDriver {
       Files.createDirectories(links);
       probe();
     } catch (IOException e) {
-      throw new StorageException("the overlay driver does not work in " + home + " ("
+      throw new DriverUnavailableException("the overlay driver does not work in " + home + " ("
           + e.getMessage() + "); use the vfs driver (Store.builder().driver(\"vfs\")) or put"
           + " the store on a filesystem overlayfs accepts as upper layer (ext4, xfs)", e);
     }
