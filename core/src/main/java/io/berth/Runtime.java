@@ -71,8 +71,9 @@ public interface Runtime extends AutoCloseable {
 
   /**
    * Configures and opens a {@link Runtime}. Each setting may be given once; unset settings are
-   * detected: crun if it works on this host, else runc; overlay if the kernel allows, else vfs;
-   * conmon on PATH or in podman's libexec directories.
+   * detected: crun if it works on this host, else runc; the driver an existing store was made
+   * with, or for a new one overlay if the kernel allows, else vfs; conmon on PATH or in podman's
+   * libexec directories.
    */
   final class Builder {
     private Path root;

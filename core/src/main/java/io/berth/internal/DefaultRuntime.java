@@ -10,6 +10,7 @@ import io.berth.oci.Conmon;
 import io.berth.oci.OciException;
 import io.berth.oci.OciRuntime;
 import io.berth.oci.OciRuntimes;
+import io.berth.storage.DriverUnavailableException;
 import io.berth.storage.Image;
 import io.berth.storage.StorageException;
 import io.berth.storage.Store;
@@ -103,25 +104,29 @@ public final class DefaultRuntime implements Runtime {
     }
   }
 
-  /** The driver asked for, or overlay if this kernel and filesystem allow it, else vfs. */
+  /**
+   * The driver asked for; else the one the store was created with; else, for a new store,
+   * overlay if this kernel and filesystem allow it, and vfs if not.
+   */
   private static Store openStore(RuntimeLayout layout, Optional<String> driver) {
-    Store.Builder base = Store.builder().root(layout.storageRoot())
-        .runRoot(layout.storageRunRoot());
     try {
       if (driver.isPresent()) {
-        return base.driver(driver.get()).build();
+        return storeBuilder(layout).driver(driver.get()).build();
       }
       try {
-        return base.driver("overlay").build();
-      } catch (StorageException overlayFailed) {
+        return storeBuilder(layout).build();
+      } catch (DriverUnavailableException overlayUnusable) {
         RuntimeContext.LOG.log(System.Logger.Level.INFO, "overlay storage is not usable here ("
-            + overlayFailed.getMessage() + "); using vfs");
-        return Store.builder().root(layout.storageRoot()).runRoot(layout.storageRunRoot())
-            .driver("vfs").build();
+            + overlayUnusable.getMessage() + "); using vfs");
+        return storeBuilder(layout).driver("vfs").build();
       }
     } catch (StorageException e) {
       throw Errors.storage(e);
     }
+  }
+
+  private static Store.Builder storeBuilder(RuntimeLayout layout) {
+    return Store.builder().root(layout.storageRoot()).runRoot(layout.storageRunRoot());
   }
 
   /** Counters of locks and database access, for tests and diagnostics. */
