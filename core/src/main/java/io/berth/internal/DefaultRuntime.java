@@ -146,7 +146,6 @@ public final class DefaultRuntime implements Runtime {
     }
     String id = Ids.containerId();
     String name = config.name().orElseGet(() -> Ids.generatedName(id));
-    refuseNameShadowingAnId(name);
     ContainerRecord record = new ContainerRecord(id, name, image.id(), Instant.now(),
         StoredConfig.of(config, name).toConfig(), new ContainerStatus(), List.of());
     // The record comes first: it claims the name, and a layer never exists without a record.
@@ -165,25 +164,6 @@ public final class DefaultRuntime implements Runtime {
       throw (RuntimeException) e;
     }
     return new DefaultContainer(ctx, record, false);
-  }
-
-  /**
-   * A name made of hex digits that starts another container's id would make lookups by that
-   * prefix find a different container than they used to; such names are refused.
-   */
-  private void refuseNameShadowingAnId(String name) {
-    if (!name.matches("[0-9a-f]{1,63}")) {
-      return;
-    }
-    try {
-      ctx.db().resolve(name).filter(existing -> existing.startsWith(name)).ifPresent(existing -> {
-        throw new IllegalArgumentException("container name '" + name + "' is a prefix of the id"
-            + " of container " + existing + "; choose a name that does not look like an id");
-      });
-    } catch (io.berth.AmbiguousContainerException e) {
-      throw new IllegalArgumentException("container name '" + name + "' is a prefix of the ids"
-          + " of containers " + e.candidates() + "; choose a name that does not look like an id");
-    }
   }
 
   private void undoNewContainer(String id) {
