@@ -1,6 +1,8 @@
 package io.berth.storage;
 
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -91,6 +93,20 @@ public interface StorageDriver extends AutoCloseable {
    * Only called if {@link #usesKernelMounts()}.
    */
   boolean isMounted(String id);
+
+  /**
+   * Which of {@code ids} are mounted now. Recovery asks this once for every container layer;
+   * override it when one look at the mount table can answer for all of them.
+   */
+  default Set<String> mountedAmong(Collection<String> ids) {
+    Set<String> mounted = new HashSet<>();
+    for (String id : ids) {
+      if (isMounted(id)) {
+        mounted.add(id);
+      }
+    }
+    return mounted;
+  }
 
   /** What the layer changes relative to its parent, sorted by path. */
   List<LayerChange> changes(String id);

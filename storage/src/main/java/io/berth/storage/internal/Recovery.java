@@ -57,15 +57,21 @@ final class Recovery {
         blobs.delete(digest);
       }
     }
-    for (String id : counts.containerIds()) {
+    // One look at the mount table for every container: a store may hold thousands.
+    Set<String> mounted = driver.usesKernelMounts()
+        ? driver.mountedAmong(containers.values().stream()
+            .map(Metadata.ContainerRecord::layerId).toList())
+        : Set.of();
+    Set<String> counted = counts.containerIds();
+    for (String id : counted) {
       Metadata.ContainerRecord c = containers.get(id);
-      if (c == null || driver.usesKernelMounts() && !driver.isMounted(c.layerId())) {
+      if (c == null || driver.usesKernelMounts() && !mounted.contains(c.layerId())) {
         counts.remove(id);
       }
     }
     if (driver.usesKernelMounts()) {
       for (Metadata.ContainerRecord c : containers.values()) {
-        if (counts.get(c.id()).isEmpty() && driver.isMounted(c.layerId())) {
+        if (!counted.contains(c.id()) && mounted.contains(c.layerId())) {
           LOG.log(System.Logger.Level.INFO, "unmounting the root filesystem of container {0},"
               + " mounted without a mount count (was the run directory wiped?)", c.id());
           driver.unmount(c.layerId());

@@ -235,8 +235,21 @@ public final class OverlayDriver implements StorageDriver {
 
   @Override
   public boolean isMounted(String id) {
+    return !mountedAmong(java.util.List.of(id)).isEmpty();
+  }
+
+  /** One read of the mount table for all of {@code ids}. */
+  @Override
+  public java.util.Set<String> mountedAmong(java.util.Collection<String> ids) {
     try {
-      return MountTable.isMountPoint(layerDir(id).resolve("merged"));
+      java.util.Set<Path> points = MountTable.mountPoints();
+      java.util.Set<String> mounted = new java.util.HashSet<>();
+      for (String id : ids) {
+        if (points.contains(layerDir(id).resolve("merged").toAbsolutePath().normalize())) {
+          mounted.add(id);
+        }
+      }
+      return mounted;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
