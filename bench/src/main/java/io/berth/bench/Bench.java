@@ -58,13 +58,16 @@ public final class Bench {
       for (String workload : options.workloads()) {
         out.println("== " + workload);
         long t = System.nanoTime();
-        runOne(workload, f);
-        out.printf("  done in %.1f s%n", (System.nanoTime() - t) / 1e9);
+        try {
+          runOne(workload, f);
+          out.printf("  done in %.1f s%n", (System.nanoTime() - t) / 1e9);
+        } catch (Exception e) {
+          // One broken workload should not cost the numbers of the others.
+          String why = e.getMessage() == null ? e.toString() : e.getMessage();
+          out.println("  FAILED: " + why);
+          report.failure(workload, why);
+        }
       }
-    } catch (RuntimeException | IOException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new BenchException(e.toString(), e);
     }
     header.put("seconds", (System.nanoTime() - start) / 1e9);
     out.println();
@@ -72,6 +75,10 @@ public final class Bench {
     report.writeJson(options.json(), header);
     out.println();
     out.println("Results written to " + options.json().toAbsolutePath());
+    if (!report.failures().isEmpty()) {
+      throw new BenchException(report.failures().size() + " workload(s) failed: "
+          + report.failures());
+    }
     return report;
   }
 

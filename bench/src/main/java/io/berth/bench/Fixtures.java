@@ -56,7 +56,7 @@ final class Fixtures implements AutoCloseable {
   /** The Berth root driving {@code ociRuntime} (runc or crun). */
   BerthRoot berth(String ociRuntime) {
     return berth.computeIfAbsent(ociRuntime, oci -> closeLater(
-        new BerthRoot(ws.dir("berth-" + oci), oci, busyboxTar())));
+        new BerthRoot(ws.dir("berth-" + oci), oci, busyboxTar(), report)));
   }
 
   RawRuntime raw(String ociRuntime) {

@@ -90,9 +90,14 @@ final class Host {
     throw new BenchException("no '" + name + "' in /proc/self/limits");
   }
 
+  /**
+   * Reads a small /proc file. Not with {@code Files.readString}: it reads the first byte alone,
+   * and an integer sysctl file read again at offset 1 says end-of-file, so {@code pid_max}
+   * would come back as {@code "3"}.
+   */
   static String read(String file) {
-    try {
-      return Files.readString(Path.of(file)).trim();
+    try (java.io.InputStream in = new java.io.FileInputStream(file)) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
     } catch (IOException e) {
       return "unreadable: " + e.getMessage();
     }

@@ -81,6 +81,30 @@ final class RawRuntime implements AutoCloseable {
         "bench-" + binary + "-" + ids.incrementAndGet());
   }
 
+  /**
+   * The steps an engine with a supervisor takes, by hand and without one: {@code create},
+   * {@code start}, wait for the process, {@code delete}. The container's stdout is a pipe to
+   * us; it reaches end-of-file when {@code /bin/true} has exited, which is the wait.
+   */
+  void createStartDelete() throws IOException, InterruptedException {
+    String id = "bench-" + binary + "-" + ids.incrementAndGet();
+    Process create = new ProcessBuilder(binary, "--root", state.toString(), "create",
+        "--bundle", bundles.runTrue().toString(), id)
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    try (java.io.InputStream containerStdout = create.getInputStream()) {
+      if (create.waitFor() != 0) {
+        throw new BenchException(binary + " create " + id + " exited with "
+            + create.exitValue());
+      }
+      cmd.run(binary, "--root", state.toString(), "start", id);
+      containerStdout.transferTo(java.io.OutputStream.nullOutputStream());
+    }
+    // --force: end-of-file can come a moment before the process is reaped.
+    cmd.run(binary, "--root", state.toString(), "delete", "--force", id);
+  }
+
   /** Starts a sleeping container in the background and returns its id. */
   synchronized String startSleeper() {
     String id = "bench-" + binary + "-sleep-" + ids.incrementAndGet();

@@ -21,6 +21,9 @@ final class Report {
   private final List<Ratio> ratios = new ArrayList<>();
   private final List<Target> targets = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
+  private final List<String> anomalies = java.util.Collections.synchronizedList(
+      new ArrayList<>());
+  private final List<String> failures = new ArrayList<>();
 
   void add(Row row) {
     rows.add(row);
@@ -41,6 +44,27 @@ final class Report {
   /** A remark printed under the table: settings a reader needs to interpret the numbers. */
   void note(String note) {
     notes.add(note);
+  }
+
+  /**
+   * Something Berth got wrong while being timed (a wrong exit code, say): kept going, so the
+   * numbers still come out, but printed at the end for someone to fix. Any thread may call it.
+   */
+  void anomaly(String what) {
+    anomalies.add(what);
+  }
+
+  /** A workload that could not finish; the others still run. */
+  void failure(String workload, String why) {
+    failures.add(workload + ": " + why);
+  }
+
+  List<String> anomalies() {
+    return List.copyOf(anomalies);
+  }
+
+  List<String> failures() {
+    return List.copyOf(failures);
   }
 
   List<Row> rows() {
@@ -96,6 +120,16 @@ final class Report {
       out.println();
       notes.forEach(n -> out.println("Note: " + n));
     }
+    if (!anomalies.isEmpty()) {
+      out.println();
+      out.println("ANOMALIES (Berth misbehaved while being measured; " + anomalies.size() + "):");
+      anomalies().forEach(a -> out.println("  " + a));
+    }
+    if (!failures.isEmpty()) {
+      out.println();
+      out.println("FAILED WORKLOADS:");
+      failures.forEach(f -> out.println("  " + f));
+    }
   }
 
   void writeJson(Path file, Map<String, Object> header) throws IOException {
@@ -104,6 +138,8 @@ final class Report {
     doc.put("ratios", ratios);
     doc.put("targets", targets);
     doc.put("notes", notes);
+    doc.put("anomalies", anomalies());
+    doc.put("failures", failures);
     Path parent = file.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     Path temp = Files.createTempFile(parent, ".berth-bench", ".json");
