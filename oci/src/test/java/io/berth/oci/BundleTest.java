@@ -192,6 +192,39 @@ class BundleTest {
   }
 
   @Test
+  void write_rootfsWhoseDevProcOrSysIsNotADirectory_isRefusedAndNothingWritten()
+      throws Exception {
+    Path host = Files.createDirectories(tmp.resolve("host-dir"));
+    for (String dir : List.of("dev", "proc", "sys")) {
+      for (String link : List.of(host.toString(), "../../../../../../../.." + host)) {
+        Path r = TestContainers.rootfs(tmp.resolve("linked-" + dir));
+        TestFiles.deleteTree(r.resolve(dir));
+        Files.createSymbolicLink(r.resolve(dir), Path.of(link));
+        assertThatThrownBy(() -> Bundle.write(tmp.resolve("b"), ContainerSettings.builder()
+            .rootfs(r).command("true").build(), ImageDefaults.none()))
+            .isInstanceOf(InvalidSpecException.class)
+            .hasMessageContaining("/" + dir + " in the image")
+            .hasMessageContaining("is a symlink to '" + link + "'");
+        assertThat(tmp.resolve("b/config.json")).doesNotExist();
+        TestFiles.deleteTree(r);
+      }
+    }
+    Path file = TestContainers.rootfs(tmp.resolve("file-dev"));
+    TestFiles.deleteTree(file.resolve("dev"));
+    Files.writeString(file.resolve("dev"), "not a directory");
+    assertThatThrownBy(() -> Bundle.write(tmp.resolve("b"), ContainerSettings.builder()
+        .rootfs(file).command("true").build(), ImageDefaults.none()))
+        .isInstanceOf(InvalidSpecException.class).hasMessageContaining("is not a directory");
+    Path none = TestContainers.rootfs(tmp.resolve("no-dev"));
+    TestFiles.deleteTree(none.resolve("dev"));
+    assertThat(Bundle.write(tmp.resolve("b"), ContainerSettings.builder().rootfs(none)
+        .command("true").build(), ImageDefaults.none()).configFile()).exists();
+    try (var entries = Files.list(host)) {
+      assertThat(entries).as("nothing was made in the host directory").isEmpty();
+    }
+  }
+
+  @Test
   void user_hugePasswd_rejectedAtTheCap() throws Exception {
     Path r = TestContainers.rootfs(tmp.resolve("big-rootfs"));
     byte[] line = "filler:x:5:5::/:/bin/sh\n".getBytes();

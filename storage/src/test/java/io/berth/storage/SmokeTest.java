@@ -42,4 +42,17 @@ class SmokeTest {
     }
     TestStores.assertNoMountsUnder(dir);
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"overlay", "vfs"})
+  void open_driverDirectory_isPrivateToRoot(String driver) throws Exception {
+    Store store = TestStores.open(dir, driver);
+    try {
+      // Layers hold setuid programs and device nodes: only root may reach them.
+      assertThat(Files.getAttribute(dir.resolve("root").resolve(driver), "unix:mode"))
+          .isEqualTo(040700);
+    } finally {
+      TestStores.shutdown(store);
+    }
+  }
 }

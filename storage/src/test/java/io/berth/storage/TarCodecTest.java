@@ -217,4 +217,50 @@ class TarCodecTest {
     assertThat(b.gid()).isEqualTo(3_000_000_001L);
   }
 
+
+  @Test
+  void reader_paxTimeThatIsNotPlainDecimal_isRejectedWithoutArithmetic() {
+    for (String mtime : new String[] {"1e999999999", "1E+9999", "0x10", "9".repeat(100)}) {
+      assertThatThrownBy(() -> readAll(withPax(record("mtime", mtime)),
+          ArchiveLimits.defaults())).as(mtime).isInstanceOf(ImageFormatException.class)
+          .hasMessageContaining("mtime is not a decimal time");
+    }
+  }
+
+  /** One PAX record with its length prefix computed. */
+  private static String record(String key, String value) {
+    String body = " " + key + "=" + value + "\n";
+    int len = body.getBytes(StandardCharsets.UTF_8).length;
+    int digits = String.valueOf(len).length();
+    while (String.valueOf(len + digits).length() != digits) {
+      digits++;
+    }
+    return (len + digits) + body;
+  }
+
+  @Test
+  void reader_globalPaxHeadersAddingUpPastTheCap_areRefused() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (int i = 0; i < 3; i++) {
+      byte[] body = record("BERTH.g" + i, "g".repeat(400)).getBytes(StandardCharsets.UTF_8);
+      out.writeBytes(header("pax_global_header", 'g', body.length));
+      out.writeBytes(Arrays.copyOf(body, (body.length + 511) / 512 * 512));
+    }
+    out.writeBytes(header("f", '0', 0));
+    out.writeBytes(new byte[1024]);
+    assertThatThrownBy(() -> readAll(out.toByteArray(), ArchiveLimits.builder()
+        .maxPaxHeaderSize(1024).build())).isInstanceOf(ArchiveLimitExceededException.class)
+        .hasMessageContaining("global PAX headers").hasMessageContaining("maxPaxHeaderSize");
+  }
+
+  @Test
+  void reader_sizeFieldAboveTheLayerLimit_failsBeforeReadingData() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(header("big", '0', 1L << 30));
+    out.writeBytes(new byte[512]);
+    assertThatThrownBy(() -> readAll(out.toByteArray(), ArchiveLimits.builder()
+        .maxLayerSize(1 << 20).build())).isInstanceOf(ArchiveLimitExceededException.class)
+        .hasMessageContaining("'big' says it holds 1073741824 bytes")
+        .hasMessageContaining("ArchiveLimits.maxLayerSize");
+  }
 }

@@ -66,6 +66,24 @@ class WhiteoutTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"overlay", "vfs"})
+  void load_whiteoutThenEntriesBelowWithoutTheirDirectory_sameResultInEitherOrder(
+      String driver) throws Exception {
+    store = TestStores.open(dir, driver);
+    byte[] lower = new TarBuilder().dir("private", 0700).file("private/old", "old").build();
+    byte[] first = new TarBuilder().file(".wh.private", "").file("private/new", "new").build();
+    byte[] last = new TarBuilder().file("private/new", "new").file(".wh.private", "").build();
+    int n = 0;
+    for (byte[] top : List.of(first, last)) {
+      Path rootfs = rootfsOf(List.of(lower, top), ++n);
+      assertThat(TestStores.list(rootfs.resolve("private"))).as("order %d", n)
+          .containsExactly("new");
+      assertThat(Files.getAttribute(rootfs.resolve("private"), "unix:mode"))
+          .as("a plain new directory, order %d", n).isEqualTo(040755);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"overlay", "vfs"})
   void load_whiteoutAndRecreateInOneLayer_sameResultInEitherOrder(String driver)
       throws Exception {
     store = TestStores.open(dir, driver);

@@ -68,10 +68,12 @@ final class ArchiveLoader {
     }
     Path tar = decompressed(path);
     try (ArchiveSource.Tar source = new ArchiveSource.Tar(tar, store.limits(), false)) {
-      if (source.exists("oci-layout") && source.exists("index.json")) {
+      // Told apart by the names alone: a link where a file should be is then refused with
+      // a message that says so, not taken for another format.
+      if (source.hasMember("oci-layout") && source.hasMember("index.json")) {
         return loadOci(source, path.toString());
       }
-      if (source.withLinks(true).exists("manifest.json")) {
+      if (source.hasMember("manifest.json")) {
         return loadDocker(source.withLinks(true), path.toString());
       }
       throw new ImageFormatException(path + " is neither a docker-archive (no manifest.json)"
@@ -79,16 +81,34 @@ final class ArchiveLoader {
     }
   }
 
-  /** A compressed archive is first decompressed to a temp file, which can then be indexed. */
+  /**
+   * A compressed archive is first decompressed to a temp file, which can then be indexed; at
+   * most {@link io.berth.storage.ArchiveLimits#maxArchiveSize()} bytes of it.
+   */
   private Path decompressed(Path path) throws IOException {
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(path), 1 << 16)) {
       Compression c = Compression.detect(raw);
       if (c == Compression.NONE) {
         return path;
       }
+      long max = store.limits().maxArchiveSize();
       Path temp = staging.tempFile("archive");
-      try (InputStream in = c.decompress(raw); OutputStream out = Files.newOutputStream(temp)) {
-        in.transferTo(out);
+      try (InputStream in = c.decompress(raw, store.limits());
+          OutputStream out = Files.newOutputStream(temp)) {
+        byte[] buf = new byte[1 << 16];
+        long total = 0;
+        for (int n; (n = in.read(buf)) >= 0; ) {
+          total += n;
+          if (total > max) {
+            throw new io.berth.storage.ArchiveLimitExceededException(path + " expands to more"
+                + " than " + max + " bytes (a decompression bomb, or an archive larger than"
+                + " ArchiveLimits.maxArchiveSize; raise the limit if it is genuine)");
+          }
+          out.write(buf, 0, n);
+        }
+      } catch (java.util.zip.ZipException | com.github.luben.zstd.ZstdIOException e) {
+        throw new ImageFormatException(path + " is not a valid compressed archive: "
+            + e.getMessage(), e);
       }
       return temp;
     } catch (NoSuchFileException e) {
@@ -101,13 +121,14 @@ final class ArchiveLoader {
   private List<io.berth.storage.Image> loadOci(ArchiveSource source, String where)
       throws IOException {
     int max = store.limits().maxMetadataSize();
+    int depth = store.limits().maxJsonDepth();
     ObjectNode layout = Json.parseObject(source.read("oci-layout", where + " oci-layout", max),
-        where + " oci-layout");
+        where + " oci-layout", depth);
     if (Json.string(layout, "imageLayoutVersion").isEmpty()) {
       throw new ImageFormatException(where + ": oci-layout has no imageLayoutVersion");
     }
     ObjectNode index = Json.parseObject(source.read("index.json", where + " index.json", max),
-        where + " index.json");
+        where + " index.json", depth);
     Map<String, Descriptor> manifests = new LinkedHashMap<>();
     Map<String, Set<String>> names = new LinkedHashMap<>();
     for (Descriptor d : indexEntries(index, where + " index.json")) {
@@ -157,7 +178,7 @@ final class ArchiveLoader {
       throw new ImageFormatException(where + ": indexes nest deeper than " + MAX_INDEX_DEPTH);
     }
     ObjectNode nested = Json.parseObject(readBlob(source, d, where + " index " + d.digest()),
-        where + " index " + d.digest());
+        where + " index " + d.digest(), store.limits().maxJsonDepth());
     List<Descriptor> entries = indexEntries(nested, where + " index " + d.digest());
     String platform = "linux/" + ImageConfig.builder().build().architecture();
     Descriptor chosen = null;
@@ -219,14 +240,16 @@ final class ArchiveLoader {
       List<String> names, String where) throws IOException {
     String what = where + " manifest " + d.digest();
     byte[] manifestJson = readBlob(source, d, what);
-    ManifestJson.Manifest manifest = ManifestJson.parse(manifestJson, what);
-    Optional<String> declared = Json.string(Json.parseObject(manifestJson, what), "mediaType");
+    int depth = store.limits().maxJsonDepth();
+    ManifestJson.Manifest manifest = ManifestJson.parse(manifestJson, what, depth);
+    Optional<String> declared = Json.string(Json.parseObject(manifestJson, what, depth),
+        "mediaType");
     if (declared.isPresent() && !declared.get().equals(d.mediaType())) {
       throw new ImageFormatException(what + " says it is " + declared.get()
           + " but the index says " + d.mediaType());
     }
     byte[] configJson = readBlob(source, manifest.config(), what + " config");
-    ImageConfig config = ConfigJson.parse(configJson, what + " config");
+    ImageConfig config = ConfigJson.parse(configJson, what + " config", depth);
     if (config.diffIds().size() != manifest.layers().size()) {
       throw new ImageFormatException(what + " has " + manifest.layers().size() + " layers but"
           + " its config lists " + config.diffIds().size() + " diff ids");
@@ -257,8 +280,10 @@ final class ArchiveLoader {
   private List<io.berth.storage.Image> loadDocker(ArchiveSource source, String where)
       throws IOException {
     int max = store.limits().maxMetadataSize();
+    int depth = store.limits().maxJsonDepth();
     ArrayNode manifest = Json.parseArray(
-        source.read("manifest.json", where + " manifest.json", max), where + " manifest.json");
+        source.read("manifest.json", where + " manifest.json", max), where + " manifest.json",
+        depth);
     if (manifest.isEmpty()) {
       throw new ImageFormatException(where + ": manifest.json lists no image");
     }
@@ -290,7 +315,7 @@ final class ArchiveLoader {
             earlier.layers(), earlier.blobs(), merged));
         continue;
       }
-      ImageConfig config = ConfigJson.parse(configJson, what + " config");
+      ImageConfig config = ConfigJson.parse(configJson, what + " config", depth);
       List<String> layerPaths = Json.strings(entry, "Layers", what);
       if (config.diffIds().size() != layerPaths.size()) {
         throw new ImageFormatException(what + " has " + layerPaths.size() + " layers but its"

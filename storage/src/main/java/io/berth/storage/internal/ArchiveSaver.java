@@ -256,7 +256,7 @@ final class ArchiveSaver {
       String blobDigest) throws IOException {
     try (InputStream raw = new BufferedInputStream(store.blobs().open(blobDigest), 1 << 17)) {
       Compression c = Compression.detect(raw);
-      DigestingInputStream plain = new DigestingInputStream(c.decompress(raw));
+      DigestingInputStream plain = new DigestingInputStream(c.decompress(raw, store.limits()));
       file(tar, name, layer.size(), plain);
       if (plain.read() >= 0 || !plain.digest().equals(layer.diffId())) {
         throw new CorruptStoreException("blob " + blobDigest + " no longer matches layer "

@@ -71,6 +71,32 @@ abstract class ArchiveSource implements Closeable {
     return String.join("/", parts);
   }
 
+  /**
+   * Resolves a link target inside the archive: {@code ..} goes up a directory, a leading
+   * {@code /} starts at the archive's root, and going above the root is refused.
+   */
+  static String inside(String path, String what) {
+    List<String> parts = new ArrayList<>();
+    for (String p : path.split("/")) {
+      if (p.isEmpty() || p.equals(".")) {
+        continue;
+      }
+      if (p.equals("..")) {
+        if (parts.isEmpty()) {
+          throw new ImageFormatException(what + " names '" + path + "', which leaves the"
+              + " archive");
+        }
+        parts.remove(parts.size() - 1);
+      } else {
+        parts.add(p);
+      }
+    }
+    if (parts.isEmpty() || path.indexOf('\0') >= 0) {
+      throw new ImageFormatException(what + " names '" + path + "', which is no file");
+    }
+    return String.join("/", parts);
+  }
+
   /** A layout directory on disk; no symlink is followed anywhere inside it. */
   static final class Directory extends ArchiveSource {
     private final Path root;
@@ -132,7 +158,13 @@ abstract class ArchiveSource implements Closeable {
         TarReader reader = new TarReader(java.nio.channels.Channels.newInputStream(channel),
             limits, Long.MAX_VALUE);
         TarEntry e;
+        int members = 0;
         while ((e = reader.next()) != null) {
+          if (++members > limits.maxArchiveMembers()) {
+            throw new ArchiveLimitExceededException(file + " has more than "
+                + limits.maxArchiveMembers() + " members; raise"
+                + " ArchiveLimits.maxArchiveMembers if it is genuine");
+          }
           String name;
           try {
             name = clean(e.name(), "archive member");
@@ -160,6 +192,11 @@ abstract class ArchiveSource implements Closeable {
       return new Tar(this, allow);
     }
 
+    /** True if the archive has a member of that name, of any type. */
+    boolean hasMember(String path) {
+      return entries.containsKey(clean(path, path));
+    }
+
     private String follow(String path, String what) {
       String name = clean(path, what);
       for (int hops = 0; hops < 16; hops++) {
@@ -177,12 +214,12 @@ abstract class ArchiveSource implements Closeable {
                   + " archive format must hold plain files");
             }
             String target = e.linkName();
-            if (e.type() == TarEntry.Type.SYMLINK) {
+            if (e.type() == TarEntry.Type.SYMLINK && !target.startsWith("/")) {
+              // Relative to the link's directory, as docker save's "../<id>/layer.tar".
               int slash = name.lastIndexOf('/');
-              target = target.startsWith("/") ? target.substring(1)
-                  : (slash < 0 ? "" : name.substring(0, slash + 1)) + target;
+              target = (slash < 0 ? "" : name.substring(0, slash + 1)) + target;
             }
-            name = clean(target, what + " (link target of " + name + ")");
+            name = inside(target, what + " (link target of " + name + ")");
             break;
           default:
             throw new ImageFormatException(what + ": member " + name + " is not a file");

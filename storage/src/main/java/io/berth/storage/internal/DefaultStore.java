@@ -23,7 +23,8 @@ import io.berth.storage.internal.driver.VfsDriver;
 import io.berth.storage.internal.json.ConfigJson;
 import io.berth.storage.internal.json.Descriptor;
 import io.berth.storage.internal.stream.Digests;
-import io.berth.storage.internal.sys.FileTrees;
+import io.berth.storage.internal.sys.FileHandle;
+import io.berth.storage.internal.sys.Posix;
 import io.berth.storage.internal.sys.Stat;
 import io.berth.storage.internal.tar.TarWriter;
 import io.berth.storage.internal.tar.TreeArchiver;
@@ -116,7 +117,7 @@ public final class DefaultStore implements Store {
       }
       StorageDriver driver = custom.orElseGet(
           () -> wanted.equals("vfs") ? new VfsDriver() : new OverlayDriver());
-      driver.open(root.resolve(driver.name()));
+      driver.open(privateDirectory(root.resolve(driver.name())));
       if (recorded.isEmpty()) {
         meta.putMeta("driver", driver.name());
       }
@@ -132,6 +133,16 @@ public final class DefaultStore implements Store {
       closeQuietly(meta, lock);
       throw e;
     }
+  }
+
+  /**
+   * The driver's home, readable by root only: layers hold what images hold (setuid programs,
+   * device nodes, world-writable directories), which only containers may use.
+   */
+  private static Path privateDirectory(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Posix.chmod(dir, 0700);
+    return dir;
   }
 
   private static boolean holdsNoBlob(Path root) throws IOException {
@@ -523,24 +534,30 @@ public final class DefaultStore implements Store {
   public long size(String containerId) {
     checkOpen();
     Metadata.ContainerRecord c = record(containerId);
-    try {
-      return sizeOf(driver.contentDir(c.layerId()), new HashSet<>());
+    try (FileHandle top = FileHandle.openDirectory(driver.contentDir(c.layerId()))) {
+      return sizeOf(top, new HashSet<>());
     } catch (IOException e) {
       throw new StorageException("could not measure the layer of container " + containerId
           + ": " + e.getMessage(), e);
     }
   }
 
-  private static long sizeOf(Path dir, Set<Long> seenInodes) throws IOException {
+  /** Through handles: the container may be running and swapping directories for symlinks. */
+  private static long sizeOf(FileHandle dir, Set<Long> seenInodes) throws IOException {
     long total = 0;
-    for (String name : FileTrees.list(dir)) {
-      Path p = dir.resolve(name);
-      Stat s = Stat.of(p);
-      if (s.isDirectory()) {
-        total += sizeOf(p, seenInodes);
-      } else if ((s.isRegularFile() || s.isSymlink())
-          && (s.nlink() == 1 || seenInodes.add(s.ino()))) {
-        total += s.size();
+    for (String name : dir.list()) {
+      Optional<FileHandle> child = dir.child(name);
+      if (child.isEmpty()) {
+        continue;
+      }
+      try (FileHandle f = child.get()) {
+        Stat s = f.stat();
+        if (s.isDirectory()) {
+          total += sizeOf(f, seenInodes);
+        } else if ((s.isRegularFile() || s.isSymlink())
+            && (s.nlink() == 1 || seenInodes.add(s.ino()))) {
+          total += s.size();
+        }
       }
     }
     return total;

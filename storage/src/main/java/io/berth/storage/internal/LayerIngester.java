@@ -108,7 +108,7 @@ final class LayerIngester {
         tar = buffered;
         tarCount = rawIn::count;
       } else {
-        tarIn = new DigestingInputStream(compression.decompress(buffered));
+        tarIn = new DigestingInputStream(compression.decompress(buffered, limits));
         tar = tarIn;
         tarCount = tarIn::count;
       }

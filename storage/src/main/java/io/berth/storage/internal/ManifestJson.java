@@ -19,7 +19,12 @@ final class ManifestJson {
   record Manifest(String mediaType, Descriptor config, List<Descriptor> layers) {}
 
   static Manifest parse(byte[] data, String what) {
-    ObjectNode m = Json.parseObject(data, what);
+    return parse(data, what, Integer.MAX_VALUE);
+  }
+
+  /** Parses a manifest from an archive, nested at most {@code maxDepth} levels. */
+  static Manifest parse(byte[] data, String what, int maxDepth) {
+    ObjectNode m = Json.parseObject(data, what, maxDepth);
     if (m.has("manifests")) {
       throw new ImageFormatException(what + " has both a manifest's and an index's fields"
           + " ('manifests'); it is ambiguous");

@@ -11,9 +11,11 @@ import io.berth.oci.Rlimit;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -52,6 +54,7 @@ public final class BundleWriter {
       throw new InvalidSpecException("rootfs " + rootfs + " is not a directory;"
           + " mount the container's filesystem first");
     }
+    refuseLinkedMountDirectories(rootfs);
     spec.root.path = rootfs.toString();
     spec.root.readonly = settings.readOnlyRootfs();
     spec.hostname = settings.hostname().orElse(null);
@@ -94,6 +97,43 @@ public final class BundleWriter {
       linux.readonlyPaths = READONLY_PATHS;
     }
     return spec;
+  }
+
+  /**
+   * The runtime mounts /dev, /proc and /sys on the rootfs's directories of those names. If the
+   * image made one a symlink, runtimes follow it from the host side before the container's
+   * root is in place: runc 1.1 creates /dev's links (fd, stdin, ptmx, ...) through a /dev
+   * symlink in whatever host directory it names. So such a rootfs is refused here, before the
+   * runtime sees it; Berth itself writes nothing into a rootfs.
+   */
+  private static void refuseLinkedMountDirectories(Path rootfs) {
+    for (String dir : List.of("dev", "proc", "sys")) {
+      Path p = rootfs.resolve(dir);
+      BasicFileAttributes a;
+      try {
+        a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      } catch (NoSuchFileException e) {
+        continue; // the runtime makes the directory inside the rootfs
+      } catch (IOException e) {
+        throw new InvalidSpecException("cannot inspect /" + dir + " of rootfs " + rootfs + ": "
+            + e.getMessage(), e);
+      }
+      if (a.isDirectory()) {
+        continue;
+      }
+      String what = "not a directory";
+      if (a.isSymbolicLink()) {
+        try {
+          what = "a symlink to '" + Files.readSymbolicLink(p) + "'";
+        } catch (IOException e) {
+          what = "a symlink";
+        }
+      }
+      throw new InvalidSpecException("/" + dir + " in the image (rootfs " + rootfs + ") is "
+          + what + "; the OCI runtime mounts /" + dir + " there and could follow it out of"
+          + " the rootfs, so Berth refuses this image. Rebuild it with a real /" + dir
+          + " directory");
+    }
   }
 
   private static List<String> args(ContainerSettings settings, ImageDefaults image) {

@@ -12,8 +12,12 @@ import java.util.Optional;
  * Reads small files of a container's rootfs as the container would see them: every symlink,
  * absolute or relative, is resolved with the rootfs as {@code /} (openat2 with
  * RESOLVE_IN_ROOT), so an image's {@code /etc/passwd -> /etc/shadow} or {@code -> ../../host}
- * can never reach host files. Only regular files are read, and only up to a cap, so a link to
- * {@code /dev/zero} or a huge file cannot stall or exhaust the JVM.
+ * can never reach host files. The file is first reached with {@code O_PATH}, which opens
+ * nothing, and only a regular file is then opened for reading (through that very descriptor,
+ * so it cannot be swapped meanwhile): a link to a device node or a fifo of the image is
+ * refused without being opened, since opening some devices acts (a watchdog arms, a tape
+ * rewinds) and opening a fifo can block. Reads stop at a cap, so a huge file cannot exhaust
+ * the JVM.
  */
 public final class RootfsFiles {
   private static final long RESOLVE_NO_MAGICLINKS = 0x02;
@@ -39,12 +43,12 @@ public final class RootfsFiles {
     }
     try {
       Memory how = new Memory(24);
-      how.setLong(0, LibC.O_RDONLY | LibC.O_CLOEXEC | LibC.O_NOCTTY | LibC.O_NONBLOCK);
+      how.setLong(0, LibC.O_PATH | LibC.O_CLOEXEC);
       how.setLong(8, 0);
       how.setLong(16, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
-      int fd;
+      int pathFd;
       try {
-        fd = (int) LibC.INSTANCE.syscall(LibC.SYS_OPENAT2, root, relative, how, 24L);
+        pathFd = (int) LibC.INSTANCE.syscall(LibC.SYS_OPENAT2, root, relative, how, 24L);
       } catch (LastErrorException e) {
         if (e.getErrorCode() == LibC.ENOENT) {
           return Optional.empty();
@@ -53,14 +57,27 @@ public final class RootfsFiles {
             + Errno.describe(e), e);
       }
       try {
-        // Following the fd's magic link stats the opened file itself, not a path.
-        if (!Files.isRegularFile(Path.of("/proc/self/fd", Integer.toString(fd)))) {
+        // The descriptor's magic link names the file it holds, whatever its path now.
+        Path held = Path.of("/proc/self/fd", Integer.toString(pathFd));
+        if (!Files.isRegularFile(held)) {
           throw new IOException("/" + relative + " in rootfs " + rootfs
               + " is not a regular file");
         }
-        return Optional.of(readCapped(fd, maxBytes, relative, rootfs));
+        int fd;
+        try {
+          fd = LibC.INSTANCE.open(held.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC
+              | LibC.O_NOCTTY, 0);
+        } catch (LastErrorException e) {
+          throw new IOException("cannot open /" + relative + " in rootfs " + rootfs + ": "
+              + Errno.describe(e), e);
+        }
+        try {
+          return Optional.of(readCapped(fd, maxBytes, relative, rootfs));
+        } finally {
+          Fds.closeQuietly(fd);
+        }
       } finally {
-        Fds.closeQuietly(fd);
+        Fds.closeQuietly(pathFd);
       }
     } finally {
       Fds.closeQuietly(root);

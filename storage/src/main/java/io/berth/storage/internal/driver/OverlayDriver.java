@@ -4,6 +4,7 @@ import io.berth.storage.DriverUnavailableException;
 import io.berth.storage.LayerChange;
 import io.berth.storage.StorageDriver;
 import io.berth.storage.StorageException;
+import io.berth.storage.internal.sys.FileHandle;
 import io.berth.storage.internal.sys.FileTrees;
 import io.berth.storage.internal.sys.MountTable;
 import io.berth.storage.internal.sys.Posix;
@@ -258,8 +259,8 @@ public final class OverlayDriver implements StorageDriver {
   @Override
   public List<LayerChange> changes(String id) {
     List<LayerChange> out = new ArrayList<>();
-    try {
-      walk(contentDir(id), "", out);
+    try (FileHandle top = FileHandle.openDirectory(contentDir(id))) {
+      walk(top, "", out);
     } catch (IOException e) {
       throw new StorageException("could not read the changes of layer " + id + ": "
           + e.getMessage(), e);
@@ -267,22 +268,31 @@ public final class OverlayDriver implements StorageDriver {
     return out;
   }
 
-  private static void walk(Path root, String rel, List<LayerChange> out) throws IOException {
-    Path dir = rel.isEmpty() ? root : root.resolve(rel);
-    for (String name : FileTrees.list(dir)) {
+  /**
+   * Lists the upper directory through handles: a running container may swap a directory for
+   * a symlink to a host path meanwhile, and the walk must not follow it.
+   */
+  private static void walk(FileHandle dir, String rel, List<LayerChange> out)
+      throws IOException {
+    for (String name : dir.list()) {
       String child = rel.isEmpty() ? name : rel + "/" + name;
-      Path path = root.resolve(child);
-      Stat s = Stat.of(path);
-      if (s.isWhiteout()) {
-        out.add(new LayerChange(child, LayerChange.Kind.DELETED));
-      } else if (s.isDirectory()) {
-        byte[] opaque = Posix.lgetxattr(path, "trusted.overlay.opaque");
-        boolean isOpaque = opaque != null && Arrays.equals(opaque, new byte[] {'y'});
-        out.add(new LayerChange(child,
-            isOpaque ? LayerChange.Kind.OPAQUE_DIRECTORY : LayerChange.Kind.CHANGED));
-        walk(root, child, out);
-      } else {
-        out.add(new LayerChange(child, LayerChange.Kind.CHANGED));
+      Optional<FileHandle> h = dir.child(name);
+      if (h.isEmpty()) {
+        continue; // removed while we looked: nothing to report
+      }
+      try (FileHandle f = h.get()) {
+        Stat s = f.stat();
+        if (s.isWhiteout()) {
+          out.add(new LayerChange(child, LayerChange.Kind.DELETED));
+        } else if (s.isDirectory()) {
+          byte[] opaque = f.xattr("trusted.overlay.opaque");
+          boolean isOpaque = opaque != null && Arrays.equals(opaque, new byte[] {'y'});
+          out.add(new LayerChange(child,
+              isOpaque ? LayerChange.Kind.OPAQUE_DIRECTORY : LayerChange.Kind.CHANGED));
+          walk(f, child, out);
+        } else {
+          out.add(new LayerChange(child, LayerChange.Kind.CHANGED));
+        }
       }
     }
   }

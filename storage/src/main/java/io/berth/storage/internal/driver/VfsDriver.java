@@ -3,6 +3,7 @@ package io.berth.storage.internal.driver;
 import io.berth.storage.LayerChange;
 import io.berth.storage.StorageDriver;
 import io.berth.storage.StorageException;
+import io.berth.storage.internal.sys.FileHandle;
 import io.berth.storage.internal.sys.FileTrees;
 import io.berth.storage.internal.sys.Posix;
 import io.berth.storage.internal.sys.Stat;
@@ -98,11 +99,16 @@ public final class VfsDriver implements StorageDriver {
   @Override
   public List<LayerChange> changes(String id) {
     List<LayerChange> out = new ArrayList<>();
-    try {
-      Path parentFile = home.resolve(id).resolve("parent");
-      Path parentRoot = Files.exists(parentFile)
-          ? contentDir(Files.readString(parentFile).trim()) : null;
-      compare(contentDir(id), parentRoot, "", out);
+    Path parentFile = home.resolve(id).resolve("parent");
+    try (FileHandle layer = FileHandle.openDirectory(contentDir(id))) {
+      Optional<FileHandle> parent = Files.exists(parentFile) ? Optional.of(
+          FileHandle.openDirectory(contentDir(Files.readString(parentFile).trim())))
+          : Optional.empty();
+      try {
+        compare(layer, parent, "", out);
+      } finally {
+        parent.ifPresent(FileHandle::close);
+      }
     } catch (IOException e) {
       throw new StorageException("could not compute the changes of layer " + id + ": "
           + e.getMessage(), e);
@@ -110,35 +116,45 @@ public final class VfsDriver implements StorageDriver {
     return out;
   }
 
-  private static void compare(Path layer, Path parent, String rel, List<LayerChange> out)
-      throws IOException {
-    Path dir = rel.isEmpty() ? layer : layer.resolve(rel);
-    TreeSet<String> names = new TreeSet<>(FileTrees.list(dir));
-    Path parentDir = parent == null ? null : rel.isEmpty() ? parent : parent.resolve(rel);
-    if (parentDir != null) {
-      names.addAll(FileTrees.list(parentDir));
+  /**
+   * Compares a directory of the layer with the same directory of its parent, through handles:
+   * a running container may swap a directory for a symlink to a host path meanwhile, and the
+   * walk must not follow it.
+   */
+  private static void compare(FileHandle layer, Optional<FileHandle> parent, String rel,
+      List<LayerChange> out) throws IOException {
+    TreeSet<String> names = new TreeSet<>(layer.list());
+    if (parent.isPresent()) {
+      names.addAll(parent.get().list());
     }
     for (String name : names) {
       String child = rel.isEmpty() ? name : rel + "/" + name;
-      Optional<Stat> now = Stat.ofIfExists(layer.resolve(child));
-      Optional<Stat> before = parentDir == null ? Optional.empty()
-          : Stat.ofIfExists(parent.resolve(child));
-      if (now.isEmpty()) {
-        out.add(new LayerChange(child, LayerChange.Kind.DELETED));
-        continue;
-      }
-      Stat s = now.get();
-      boolean sameType = before.isPresent() && before.get().type() == s.type();
-      if (!sameType || differs(s, before.get(), layer.resolve(child), parent.resolve(child))) {
-        out.add(new LayerChange(child, LayerChange.Kind.CHANGED));
-      }
-      if (s.isDirectory()) {
-        compare(layer, sameType ? parent : null, child, out);
+      Optional<FileHandle> now = layer.child(name);
+      Optional<FileHandle> before = parent.isPresent() ? parent.get().child(name)
+          : Optional.empty();
+      try {
+        if (now.isEmpty()) {
+          out.add(new LayerChange(child, LayerChange.Kind.DELETED));
+          continue;
+        }
+        Stat s = now.get().stat();
+        boolean sameType = before.isPresent() && before.get().stat().type() == s.type();
+        if (!sameType || differs(now.get(), before.get())) {
+          out.add(new LayerChange(child, LayerChange.Kind.CHANGED));
+        }
+        if (s.isDirectory()) {
+          compare(now.get(), sameType ? before : Optional.empty(), child, out);
+        }
+      } finally {
+        now.ifPresent(FileHandle::close);
+        before.ifPresent(FileHandle::close);
       }
     }
   }
 
-  private static boolean differs(Stat a, Stat b, Path pa, Path pb) throws IOException {
+  private static boolean differs(FileHandle now, FileHandle before) throws IOException {
+    Stat a = now.stat();
+    Stat b = before.stat();
     if (a.mode() != b.mode() || a.uid() != b.uid() || a.gid() != b.gid()
         || a.mtimeSeconds() != b.mtimeSeconds() || a.mtimeNanos() != b.mtimeNanos()) {
       return true;
@@ -147,7 +163,7 @@ public final class VfsDriver implements StorageDriver {
       return a.size() != b.size();
     }
     if (a.isSymlink()) {
-      return !Files.readSymbolicLink(pa).equals(Files.readSymbolicLink(pb));
+      return !now.readLink().equals(before.readLink());
     }
     return !a.isDirectory() && a.rdev() != b.rdev();
   }

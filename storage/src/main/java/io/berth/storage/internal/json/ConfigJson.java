@@ -27,7 +27,16 @@ public final class ConfigJson {
    * @throws ImageFormatException if it is not a usable image config
    */
   public static ImageConfig parse(byte[] data, String what) {
-    ObjectNode root = Json.parseObject(data, what);
+    return parse(data, what, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Reads a config from an archive, nested at most {@code maxDepth} levels.
+   *
+   * @throws ImageFormatException if it is not a usable image config
+   */
+  public static ImageConfig parse(byte[] data, String what, int maxDepth) {
+    ObjectNode root = Json.parseObject(data, what, maxDepth);
     JsonNode c = root.get("config");
     if (c != null && !c.isNull() && !c.isObject()) {
       throw new ImageFormatException(what + ": 'config' is not an object");

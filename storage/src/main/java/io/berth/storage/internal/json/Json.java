@@ -3,11 +3,13 @@ package io.berth.storage.internal.json;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.berth.storage.ArchiveLimitExceededException;
 import io.berth.storage.ImageFormatException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,23 +19,36 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * JSON through Jackson trees, with caps on nesting and string length so that a hostile
- * manifest cannot exhaust the stack or memory. Thread-safe.
+ * JSON through Jackson trees. Documents from archives are parsed with a cap on nesting (from
+ * {@code ArchiveLimits.maxJsonDepth}) on top of the size cap their callers apply, so a
+ * hostile manifest cannot exhaust the stack or memory; the store's own documents, checked when
+ * they were loaded, are read without a depth cap. Thread-safe.
  */
 public final class Json {
-  /** Real manifests and configs nest a handful of levels. */
-  private static final int MAX_DEPTH = 64;
-  private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder()
-          .maxNestingDepth(MAX_DEPTH)
-          .maxStringLength(16 << 20)
-          .maxNumberLength(64)
-          .build())
-      .build());
+  private static final ConcurrentHashMap<Integer, ObjectMapper> MAPPERS =
+      new ConcurrentHashMap<>();
+  /** For the store's own documents and for writing. */
+  private static final ObjectMapper MAPPER = mapper(Integer.MAX_VALUE);
 
   private Json() {}
+
+  private static ObjectMapper mapper(int maxDepth) {
+    return new ObjectMapper(JsonFactory.builder()
+        .streamReadConstraints(StreamReadConstraints.builder()
+            .maxNestingDepth(maxDepth)
+            .maxStringLength(Integer.MAX_VALUE)
+            .maxNumberLength(64)
+            .build())
+        .build());
+  }
+
+  private static ObjectMapper mapperFor(int maxDepth) {
+    return maxDepth == Integer.MAX_VALUE ? MAPPER
+        : MAPPERS.computeIfAbsent(maxDepth, Json::mapper);
+  }
 
   public static ObjectNode object() {
     return JsonNodeFactory.instance.objectNode();
@@ -44,38 +59,50 @@ public final class Json {
   }
 
   /**
-   * Parses a JSON object.
+   * Parses a JSON object the store wrote or already checked.
    *
    * @param what names the document in the error message
    * @throws ImageFormatException if it is not a JSON object
    */
   public static ObjectNode parseObject(byte[] data, String what) {
-    JsonNode node;
-    try {
-      node = MAPPER.readTree(data);
-    } catch (IOException e) {
-      throw new ImageFormatException(what + " is not valid JSON: " + message(e),
-          e);
-    }
+    return parseObject(data, what, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Parses a JSON object from an archive.
+   *
+   * @throws ArchiveLimitExceededException if it nests deeper than {@code maxDepth}
+   * @throws ImageFormatException if it is not a JSON object
+   */
+  public static ObjectNode parseObject(byte[] data, String what, int maxDepth) {
+    JsonNode node = parse(data, what, maxDepth);
     if (node == null || !node.isObject()) {
       throw new ImageFormatException(what + " is not a JSON object");
     }
     return (ObjectNode) node;
   }
 
-  /** Parses a JSON array. */
-  public static ArrayNode parseArray(byte[] data, String what) {
-    JsonNode node;
-    try {
-      node = MAPPER.readTree(data);
-    } catch (IOException e) {
-      throw new ImageFormatException(what + " is not valid JSON: " + message(e),
-          e);
-    }
+  /** Parses a JSON array from an archive; see {@link #parseObject(byte[], String, int)}. */
+  public static ArrayNode parseArray(byte[] data, String what, int maxDepth) {
+    JsonNode node = parse(data, what, maxDepth);
     if (node == null || !node.isArray()) {
       throw new ImageFormatException(what + " is not a JSON array");
     }
     return (ArrayNode) node;
+  }
+
+  private static JsonNode parse(byte[] data, String what, int maxDepth) {
+    try {
+      return mapperFor(maxDepth).readTree(data);
+    } catch (StreamConstraintsException e) {
+      if (maxDepth != Integer.MAX_VALUE && e.getMessage().contains("nesting depth")) {
+        throw new ArchiveLimitExceededException(what + " nests arrays and objects deeper than "
+            + maxDepth + " levels; raise ArchiveLimits.maxJsonDepth if it is genuine");
+      }
+      throw new ImageFormatException(what + " is not usable JSON: " + message(e), e);
+    } catch (IOException e) {
+      throw new ImageFormatException(what + " is not valid JSON: " + message(e), e);
+    }
   }
 
   private static String message(IOException e) {

@@ -1,11 +1,15 @@
 package io.berth.storage.internal.stream;
 
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdIOException;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
+import io.berth.storage.ArchiveLimitExceededException;
+import io.berth.storage.ArchiveLimits;
 import io.berth.storage.ImageFormatException;
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 
 /** The compressions a layer or archive may come in, recognised by their magic bytes. */
@@ -15,8 +19,6 @@ public enum Compression {
   ZSTD,
   BZIP2;
 
-  /** zstd frames may ask for windows up to 2^27 bytes (128 MiB), the format's default cap. */
-  private static final int ZSTD_MAX_WINDOW_LOG = 27;
   private static final int BUFFER = 1 << 17;
 
   /**
@@ -46,19 +48,62 @@ public enum Compression {
     return NONE;
   }
 
-  /** A stream of the decompressed bytes. */
-  public InputStream decompress(InputStream in) throws IOException {
+  /**
+   * A stream of the decompressed bytes. Any number of gzip members or zstd frames is read
+   * with constant memory; a zstd frame asking for a window above
+   * {@link ArchiveLimits#maxZstdWindowSize()} fails with
+   * {@link ArchiveLimitExceededException} before its window is allocated.
+   */
+  public InputStream decompress(InputStream in, ArchiveLimits limits) throws IOException {
     switch (this) {
       case GZIP:
-        return new GZIPInputStream(in, BUFFER);
+        return new GzipMembersInputStream(in, BUFFER);
       case ZSTD:
         ZstdInputStreamNoFinalizer z = new ZstdInputStreamNoFinalizer(in);
-        z.setLongMax(ZSTD_MAX_WINDOW_LOG);
-        return new BufferedInputStream(z, BUFFER);
+        z.setLongMax(Long.numberOfTrailingZeros(limits.maxZstdWindowSize()));
+        return new BufferedInputStream(new ZstdWindowCheck(z, limits.maxZstdWindowSize()),
+            BUFFER);
       case BZIP2:
         return new BufferedInputStream(new BZip2CompressorInputStream(in, true), BUFFER);
       default:
         return in;
+    }
+  }
+
+  /** Turns zstd's "window too large" error into the limit it is. */
+  private static final class ZstdWindowCheck extends FilterInputStream {
+    private final long max;
+
+    ZstdWindowCheck(InputStream in, long max) {
+      super(in);
+      this.max = max;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return in.read(b, off, len);
+      } catch (ZstdIOException e) {
+        throw translate(e);
+      }
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      try {
+        return in.skip(n);
+      } catch (ZstdIOException e) {
+        throw translate(e);
+      }
+    }
+
+    private IOException translate(ZstdIOException e) {
+      if (e.getErrorCode() == Zstd.errFrameParameterWindowTooLarge()) {
+        throw new ArchiveLimitExceededException("a zstd frame asks for a window (decoder"
+            + " memory) larger than " + max + " bytes; raise ArchiveLimits.maxZstdWindowSize"
+            + " (up to 2 GiB) if the data is genuine (made with zstd --long)");
+      }
+      return e;
     }
   }
 

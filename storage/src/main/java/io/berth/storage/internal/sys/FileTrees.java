@@ -5,15 +5,17 @@ import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Whole-tree operations that never follow a symlink. Stateless and thread-safe. */
 public final class FileTrees {
@@ -31,26 +33,79 @@ public final class FileTrees {
     return names;
   }
 
-  /** Deletes a tree; a symlink is deleted, never followed. Missing is fine. */
+  /**
+   * Deletes a tree; a symlink is deleted, never followed. Missing is fine. Works through
+   * {@link FileHandle}s, so a directory swapped for a symlink while the tree is deleted (by a
+   * process still using it) never leads the deletion outside; and without recursion, so a
+   * tree of any depth can go.
+   */
   public static void deleteTree(Path path) throws IOException {
-    BasicFileAttributes a;
-    try {
-      a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    } catch (NoSuchFileException e) {
-      return;
+    Path parent = path.toAbsolutePath().getParent();
+    if (parent == null) {
+      throw new IllegalArgumentException("refusing to delete the root directory");
     }
-    if (a.isDirectory()) {
-      List<Path> children = new ArrayList<>();
-      try (DirectoryStream<Path> s = Files.newDirectoryStream(path)) {
-        for (Path c : s) {
-          children.add(c);
+    String name = path.getFileName().toString();
+    try (FileHandle dir = FileHandle.openDirectory(parent)) {
+      Optional<FileHandle> top = dir.child(name);
+      if (top.isEmpty()) {
+        return;
+      }
+      boolean isDirectory;
+      try (FileHandle t = top.get()) {
+        isDirectory = t.stat().isDirectory();
+        if (isDirectory) {
+          empty(t);
         }
       }
-      for (Path c : children) {
-        deleteTree(c);
+      dir.unlink(name, isDirectory);
+    } catch (Posix.ErrnoException e) {
+      if (e.errno() != Posix.ENOENT) {
+        throw e;
+      }
+      // The parent is gone, so is the tree.
+    }
+  }
+
+  /**
+   * One directory being emptied: its handle, the names still to delete, and where it is
+   * (parent handle and name) so it can go once empty; the top level has no parent here.
+   */
+  private record Level(FileHandle dir, Iterator<String> names, FileHandle parent, String name) {}
+
+  private static void empty(FileHandle top) throws IOException {
+    Deque<Level> stack = new ArrayDeque<>();
+    stack.push(new Level(top, top.list().iterator(), null, null));
+    try {
+      while (!stack.isEmpty()) {
+        Level level = stack.peek();
+        if (!level.names().hasNext()) {
+          stack.pop();
+          if (level.parent() != null) {
+            level.dir().close();
+            level.parent().unlink(level.name(), true);
+          }
+          continue;
+        }
+        String name = level.names().next();
+        Optional<FileHandle> child = level.dir().child(name);
+        if (child.isEmpty()) {
+          continue;
+        }
+        FileHandle c = child.get();
+        if (c.stat().isDirectory()) {
+          stack.push(new Level(c, c.list().iterator(), level.dir(), name));
+        } else {
+          c.close();
+          level.dir().unlink(name, false);
+        }
+      }
+    } finally {
+      for (Level l : stack) {
+        if (l.parent() != null) {
+          l.dir().close();
+        }
       }
     }
-    Files.deleteIfExists(path);
   }
 
   /**

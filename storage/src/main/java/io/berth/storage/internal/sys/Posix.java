@@ -33,10 +33,22 @@ public final class Posix {
   public static final int MNT_DETACH = 2;
 
   public static final int ENOENT = 2;
+  public static final int ENOTDIR = 20;
+  public static final int ELOOP = 40;
   public static final int EINVAL = 22;
   public static final int ENODATA = 61;
   public static final int ENOTSUP = 95;
   public static final int ERANGE = 34;
+
+  // open(2) flags; O_NOFOLLOW and O_DIRECTORY differ between x86 and arm.
+  private static final boolean ARM = System.getProperty("os.arch", "").startsWith("aarch64")
+      || System.getProperty("os.arch", "").startsWith("arm");
+  static final int O_NOFOLLOW = ARM ? 0100000 : 0400000;
+  static final int O_PATH = 010000000;
+  static final int O_CLOEXEC = 02000000;
+  static final int AT_EMPTY_PATH = 0x1000;
+  static final int AT_REMOVEDIR = 0x200;
+  static final int STATX_BASIC_STATS = 0x7ff;
 
   // New mount API, for overlay stacks whose lowerdir list does not fit one page.
   static final int FSOPEN_CLOEXEC = 1;
@@ -68,6 +80,8 @@ public final class Posix {
   private static native long lgetxattr(String path, String name, byte[] value, long size)
       throws LastErrorException;
 
+  private static native int lremovexattr(String path, String name) throws LastErrorException;
+
   private static native long llistxattr(String path, byte[] list, long size)
       throws LastErrorException;
 
@@ -85,6 +99,24 @@ public final class Posix {
       String toPath, int flags) throws LastErrorException;
 
   private static native int close(int fd) throws LastErrorException;
+
+  private static native int openat(int dirfd, String path, int flags, int mode)
+      throws LastErrorException;
+
+  private static native int statx(int dirfd, String path, int flags, int mask, byte[] buf)
+      throws LastErrorException;
+
+  private static native long readlinkat(int dirfd, String path, byte[] buf, long size)
+      throws LastErrorException;
+
+  private static native int unlinkat(int dirfd, String path, int flags)
+      throws LastErrorException;
+
+  private static native long getxattr(String path, String name, byte[] value, long size)
+      throws LastErrorException;
+
+  private static native long listxattr(String path, byte[] list, long size)
+      throws LastErrorException;
 
   private static native int open(String path, int flags) throws LastErrorException;
 
@@ -137,7 +169,70 @@ public final class Posix {
     }
   }
 
-  private static void closeQuietly(int fd) {
+  /** Opens {@code path} (relative to {@code dirfd}) with O_PATH; follows a final symlink only if asked. */
+  static int openPath(int dirfd, String path, boolean follow) throws IOException {
+    try {
+      return openat(dirfd, path, O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW), 0);
+    } catch (LastErrorException e) {
+      throw failure("open", path, e);
+    }
+  }
+
+  /**
+   * Opens the entry {@code name} of directory {@code dirfd} with O_PATH, not following it.
+   *
+   * @return the descriptor, or -1 if there is no such entry
+   */
+  static int openPathAt(int dirfd, String name) throws IOException {
+    try {
+      return openat(dirfd, name, O_PATH | O_CLOEXEC | O_NOFOLLOW, 0);
+    } catch (LastErrorException e) {
+      if (e.getErrorCode() == ENOENT) {
+        return -1;
+      }
+      throw failure("openat", name, e);
+    }
+  }
+
+  /** What the file behind a descriptor is (statx with AT_EMPTY_PATH: never a path lookup). */
+  static Stat fstat(int fd) throws IOException {
+    byte[] buf = new byte[256];
+    try {
+      statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, buf);
+    } catch (LastErrorException e) {
+      throw failure("statx", "fd " + fd, e);
+    }
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(buf).order(java.nio.ByteOrder.nativeOrder());
+    return new Stat(b.getShort(28) & 0xffff, Integer.toUnsignedLong(b.getInt(20)),
+        Integer.toUnsignedLong(b.getInt(24)), b.getLong(40), b.getLong(112), b.getInt(120),
+        b.getLong(32), makedev(Integer.toUnsignedLong(b.getInt(136)),
+            Integer.toUnsignedLong(b.getInt(140))), b.getInt(16),
+        makedev(Integer.toUnsignedLong(b.getInt(128)), Integer.toUnsignedLong(b.getInt(132))));
+  }
+
+  /** The target of the symlink a descriptor holds. */
+  static String readLinkAt(int fd) throws IOException {
+    byte[] buf = new byte[4096];
+    long n;
+    try {
+      n = readlinkat(fd, "", buf, buf.length);
+    } catch (LastErrorException e) {
+      throw failure("readlinkat", "fd " + fd, e);
+    }
+    return new String(buf, 0, (int) n, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  static void unlinkAt(int dirfd, String name, boolean directory) throws IOException {
+    try {
+      unlinkat(dirfd, name, directory ? AT_REMOVEDIR : 0);
+    } catch (LastErrorException e) {
+      if (e.getErrorCode() != ENOENT) {
+        throw failure("unlinkat", name, e);
+      }
+    }
+  }
+
+  static void closeQuietly(int fd) {
     if (fd >= 0) {
       try {
         close(fd);
@@ -208,60 +303,86 @@ public final class Posix {
     }
   }
 
+  public static void lremovexattr(Path path, String name) throws IOException {
+    try {
+      lremovexattr(path.toString(), name);
+    } catch (LastErrorException e) {
+      if (e.getErrorCode() != ENODATA) {
+        throw failure("lremovexattr(" + name + ")", path, e);
+      }
+    }
+  }
+
   /** The xattr's value, or null when the file does not have it. */
   public static byte[] lgetxattr(Path path, String name) throws IOException {
     String p = path.toString();
+    return sized("lgetxattr(" + name + ")", path, (buf, size) -> lgetxattr(p, name, buf, size));
+  }
+
+  /** The names of the file's xattrs (of every namespace this process may see). */
+  public static List<String> llistxattr(Path path) throws IOException {
+    String p = path.toString();
+    byte[] list = sized("llistxattr", path, (buf, size) -> llistxattr(p, buf, size));
+    return list == null ? List.of() : names(list);
+  }
+
+  /** Like {@link #llistxattr} but following the last component (for /proc/self/fd links). */
+  static List<String> listxattrFollowing(Path path) throws IOException {
+    String p = path.toString();
+    byte[] list = sized("listxattr", path, (buf, size) -> listxattr(p, buf, size));
+    return list == null ? List.of() : names(list);
+  }
+
+  /** Like {@link #lgetxattr} but following the last component (for /proc/self/fd links). */
+  static byte[] getxattrFollowing(Path path, String name) throws IOException {
+    String p = path.toString();
+    return sized("getxattr(" + name + ")", path, (buf, size) -> getxattr(p, name, buf, size));
+  }
+
+  /** A call that fills {@code buf} (or, with a null buf, says how big it must be). */
+  @FunctionalInterface
+  private interface SizedCall {
+    long call(byte[] buf, long size) throws LastErrorException;
+  }
+
+  /**
+   * Asks for the size, then for the bytes, again if they grew in between.
+   *
+   * @return the bytes, or null when the file has no such xattr (or its filesystem none)
+   */
+  private static byte[] sized(String what, Path path, SizedCall call) throws IOException {
     for (int attempt = 0; attempt < 4; attempt++) {
       try {
-        long size = lgetxattr(p, name, null, 0);
+        long size = call.call(null, 0);
         byte[] buf = new byte[(int) size];
-        long got = lgetxattr(p, name, buf, buf.length);
+        long got = size == 0 ? 0 : call.call(buf, buf.length);
         return got == buf.length ? buf : java.util.Arrays.copyOf(buf, (int) got);
       } catch (LastErrorException e) {
         if (e.getErrorCode() == ENODATA || e.getErrorCode() == ENOTSUP) {
           return null;
         }
         if (e.getErrorCode() != ERANGE) {
-          throw failure("lgetxattr(" + name + ")", path, e);
+          throw failure(what, path, e);
         }
         // The value grew between the two calls: ask again.
       }
     }
-    throw new IOException("lgetxattr(" + name + ") " + path + ": value keeps changing size");
+    throw new IOException(what + " " + path + ": value keeps changing size");
   }
 
-  /** The names of the file's xattrs (of every namespace this process may see). */
-  public static List<String> llistxattr(Path path) throws IOException {
-    String p = path.toString();
-    for (int attempt = 0; attempt < 4; attempt++) {
-      try {
-        long size = llistxattr(p, null, 0);
-        if (size == 0) {
-          return List.of();
+  /** Splits a NUL-separated list of xattr names. */
+  private static List<String> names(byte[] buf) {
+    List<String> names = new ArrayList<>();
+    int start = 0;
+    for (int i = 0; i < buf.length; i++) {
+      if (buf[i] == 0) {
+        if (i > start) {
+          names.add(new String(buf, start, i - start, StandardCharsets.UTF_8));
         }
-        byte[] buf = new byte[(int) size];
-        int got = (int) llistxattr(p, buf, buf.length);
-        List<String> names = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i < got; i++) {
-          if (buf[i] == 0) {
-            if (i > start) {
-              names.add(new String(buf, start, i - start, StandardCharsets.UTF_8));
-            }
-            start = i + 1;
-          }
-        }
-        return names;
-      } catch (LastErrorException e) {
-        if (e.getErrorCode() == ENOTSUP) {
-          return List.of();
-        }
-        if (e.getErrorCode() != ERANGE) {
-          throw failure("llistxattr", path, e);
-        }
+        start = i + 1;
       }
     }
-    throw new IOException("llistxattr " + path + ": list keeps changing size");
+    return names;
   }
 
   /**

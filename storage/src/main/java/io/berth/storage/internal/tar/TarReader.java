@@ -46,6 +46,7 @@ public final class TarReader {
   private int entries;
   private boolean ended;
   private final Map<String, byte[]> globalPax = new HashMap<>();
+  private long globalPaxBytes;
 
   /**
    * @param maxBytes how many bytes the whole archive may have (use the layer limit for a
@@ -93,19 +94,32 @@ public final class TarReader {
       long size = number(header, 124, 12, "size");
       switch (flag) {
         case 'x':
-          pax = parsePax(readMeta(size, limits.maxPaxHeaderSize(), "PAX header"));
+          pax = parsePax(readMeta(size, limits.maxPaxHeaderSize(), "PAX header",
+              "maxPaxHeaderSize"));
           continue;
         case 'g':
+          globalPaxBytes += size;
+          if (globalPaxBytes > limits.maxPaxHeaderSize()) {
+            throw new ArchiveLimitExceededException("the global PAX headers of this archive"
+                + " add up to more than " + limits.maxPaxHeaderSize() + " bytes; raise"
+                + " ArchiveLimits.maxPaxHeaderSize if the archive is genuine");
+          }
           globalPax.putAll(parsePax(readMeta(size, limits.maxPaxHeaderSize(),
-              "global PAX header")).records);
+              "global PAX header", "maxPaxHeaderSize")).records);
           continue;
         case 'L':
-          longName = cString(readMeta(size, limits.maxPathLength() + 1, "GNU long name"));
+          longName = cString(readMeta(size, limits.maxPathLength() + 1, "GNU long name",
+              "maxPathLength"));
           continue;
         case 'K':
-          longLink = cString(readMeta(size, limits.maxPathLength() + 1, "GNU long link name"));
+          longLink = cString(readMeta(size, limits.maxPathLength() + 1, "GNU long link name",
+              "maxPathLength"));
           continue;
         case 'V':
+          if (size > BLOCK) {
+            throw new ImageFormatException("the tar archive's GNU volume header claims " + size
+                + " bytes of data; it is corrupt");
+          }
           skipBytes(padded(size));
           continue;
         default:
@@ -135,10 +149,7 @@ public final class TarReader {
     if (longLink != null) {
       link = longLink;
     }
-    Map<String, byte[]> records = new HashMap<>(globalPax);
-    if (pax != null) {
-      records.putAll(pax.records);
-    }
+    Records records = new Records(pax == null ? Map.of() : pax.records, globalPax);
     name = paxText(records, "path", name);
     link = paxText(records, "linkpath", link);
     byte[] sparseName = records.get("GNU.sparse.name");
@@ -180,7 +191,7 @@ public final class TarReader {
     while (name.length() > 1 && name.endsWith("/")) {
       name = name.substring(0, name.length() - 1);
     }
-    if (name.length() > limits.maxPathLength() || link.length() > limits.maxPathLength()) {
+    if (utf8Length(name) > limits.maxPathLength() || utf8Length(link) > limits.maxPathLength()) {
       throw new ArchiveLimitExceededException("tar entry name or link target longer than "
           + limits.maxPathLength() + " bytes: '" + abbreviate(name) + "'; raise"
           + " ArchiveLimits.maxPathLength if it is genuine");
@@ -232,6 +243,13 @@ public final class TarReader {
     // Like every mainstream reader: links, devices, fifos and directories are header-only,
     // whatever the size field says; a GNU dump directory's listing is skipped.
     long dataSize = type == TarEntry.Type.FILE || flag == 'D' ? size : 0;
+    if (dataSize > maxBytes) {
+      // Checked before any of it is read: a size field alone must not make us read or skip
+      // more than the limit allows.
+      throw new ArchiveLimitExceededException("tar entry '" + abbreviate(name) + "' says it"
+          + " holds " + dataSize + " bytes, more than the " + maxBytes + " bytes a layer may"
+          + " have; raise ArchiveLimits.maxLayerSize if it is genuine");
+    }
     remaining = dataSize;
     padding = padded(dataSize) - dataSize;
     dataOffset = position();
@@ -332,11 +350,11 @@ public final class TarReader {
     return true;
   }
 
-  private byte[] readMeta(long size, int max, String what) throws IOException {
+  private byte[] readMeta(long size, int max, String what, String setting) throws IOException {
     if (size > max) {
       throw new ArchiveLimitExceededException(what + " of " + size + " bytes at offset "
-          + position() + " is larger than the limit of " + max + " bytes; raise ArchiveLimits if"
-          + " the archive is genuine");
+          + position() + " is larger than the limit of " + max + " bytes; raise ArchiveLimits."
+          + setting + " if the archive is genuine");
     }
     byte[] data = new byte[(int) size];
     if (fill(data, 0, data.length) < data.length) {
@@ -417,16 +435,41 @@ public final class TarReader {
     return pax;
   }
 
+  /**
+   * An entry's PAX records over the archive's global ones, looked up without copying the
+   * global map per entry (which a few large global headers would make quadratic).
+   */
+  private record Records(Map<String, byte[]> local, Map<String, byte[]> global) {
+    byte[] get(String key) {
+      byte[] v = local.get(key);
+      return v != null ? v : global.get(key);
+    }
+
+    boolean containsKey(String key) {
+      return local.containsKey(key) || global.containsKey(key);
+    }
+  }
+
+  private static int utf8Length(String s) {
+    int n = s.length();
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) > 0x7f) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+      }
+    }
+    return n;
+  }
+
   private static ImageFormatException badPax(String what) {
     return new ImageFormatException("malformed PAX extended header: " + what);
   }
 
-  private String paxText(Map<String, byte[]> records, String key, String fallback) {
+  private String paxText(Records records, String key, String fallback) {
     byte[] v = records.get(key);
     return v == null || v.length == 0 ? fallback : decodeName(v);
   }
 
-  private static long paxNumber(Map<String, byte[]> records, String key, long fallback) {
+  private static long paxNumber(Records records, String key, long fallback) {
     byte[] v = records.get(key);
     return v == null || v.length == 0 ? fallback : decimal(v, key);
   }
@@ -444,9 +487,19 @@ public final class TarReader {
     }
   }
 
-  /** PAX times: decimal seconds, optionally negative, optionally with a fraction. */
+  /**
+   * PAX times: decimal seconds, optionally negative, optionally with a fraction. Only plain
+   * digits are accepted (no exponent), so a hostile value cannot make the arithmetic below
+   * build a number of a billion digits.
+   */
+  private static final java.util.regex.Pattern DECIMAL_TIME =
+      java.util.regex.Pattern.compile("-?[0-9]{1,19}(\\.[0-9]{0,30})?");
+
   private static long[] decimalTime(byte[] v) {
     String s = new String(v, StandardCharsets.US_ASCII).trim();
+    if (s.length() > 64 || !DECIMAL_TIME.matcher(s).matches()) {
+      throw badPax("mtime is not a decimal time: '" + abbreviate(s) + "'");
+    }
     try {
       java.math.BigDecimal d = new java.math.BigDecimal(s);
       java.math.BigDecimal seconds = d.setScale(0, java.math.RoundingMode.FLOOR);
@@ -497,7 +550,7 @@ public final class TarReader {
     }
   }
 
-  private void paxSparse(TarEntry entry, Map<String, byte[]> records, List<long[]> map00)
+  private void paxSparse(TarEntry entry, Records records, List<long[]> map00)
       throws IOException {
     byte[] major = records.get("GNU.sparse.major");
     long realSize = records.containsKey("GNU.sparse.realsize")

@@ -2,37 +2,47 @@ package io.berth.storage.internal.tar;
 
 import io.berth.storage.ImageFormatException;
 import io.berth.storage.LayerChange;
-import io.berth.storage.internal.sys.FileTrees;
+import io.berth.storage.internal.sys.FileHandle;
 import io.berth.storage.internal.sys.Posix;
 import io.berth.storage.internal.sys.Stat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Writes directory trees, or a layer's changes, as tar entries: sorted by path, numeric
  * owners, one entry per hard-linked inode plus link entries, symlinks, devices and fifos as
  * header-only entries (never opened). Xattrs kept: {@code security.capability},
  * {@code system.posix_acl_*} and {@code user.*} (not {@code user.overlay.*}); host-specific
- * ones like {@code security.selinux} and {@code trusted.*} stay behind. Not thread-safe.
+ * ones like {@code security.selinux} and {@code trusted.*} stay behind.
+ *
+ * <p>The tree may belong to a running container that changes it while it is read. Every file
+ * is therefore reached through {@link FileHandle}s, one name at a time from the root and never
+ * through a symlink, and read through the handle it was checked by: a directory the container
+ * swaps for a symlink to a host path leads nowhere outside the tree. A file that vanishes
+ * while the tree is read is left out, with a warning, as tar does. Not thread-safe.
  */
 public final class TreeArchiver {
   private static final System.Logger LOG = System.getLogger(TreeArchiver.class.getName());
+  /** Deeper trees cannot be named in a tar anyway (each level takes at least 2 of 4096 bytes). */
+  private static final int MAX_DEPTH = 2048;
 
   private final TarWriter out;
   private final Optional<Instant> fixedMtime;
   private final Map<Long, Map<Long, String>> links = new HashMap<>();
+  /** Paths of a change set written as something other than a directory, or left out. */
+  private final Set<String> notDirectories = new HashSet<>();
   private final byte[] buffer = new byte[1 << 20];
 
   /** @param fixedMtime when present, every entry gets this mtime (reproducible output) */
@@ -43,20 +53,35 @@ public final class TreeArchiver {
 
   /** Writes everything under {@code root} (not {@code root} itself), depth first, sorted. */
   public void writeTree(Path root) throws IOException {
-    for (String name : FileTrees.list(root)) {
-      writeRecursively(root, name);
+    try (FileHandle top = FileHandle.openDirectory(root)) {
+      writeChildren(top, "", 0);
     }
   }
 
-  private void writeRecursively(Path root, String rel) throws IOException {
-    Path path = root.resolve(rel);
-    Stat s = Stat.of(path);
-    writeEntry(path, rel, s);
-    if (s.isDirectory()) {
-      for (String name : FileTrees.list(path)) {
-        writeRecursively(root, rel + "/" + name);
+  private void writeChildren(FileHandle dir, String rel, int depth) throws IOException {
+    if (depth > MAX_DEPTH) {
+      throw new IOException("the tree is more than " + MAX_DEPTH + " directories deep at '"
+          + rel + "'; a tar cannot name such paths");
+    }
+    for (String name : dir.list()) {
+      String child = rel.isEmpty() ? name : rel + "/" + name;
+      Optional<FileHandle> h = dir.child(name);
+      if (h.isEmpty()) {
+        vanished(child);
+        continue;
+      }
+      try (FileHandle f = h.get()) {
+        writeEntry(f, child);
+        if (f.stat().isDirectory()) {
+          writeChildren(f, child, depth + 1);
+        }
       }
     }
+  }
+
+  private static void vanished(String rel) {
+    LOG.log(System.Logger.Level.WARNING, "{0} vanished or changed while being archived;"
+        + " left out", rel);
   }
 
   /**
@@ -67,33 +92,65 @@ public final class TreeArchiver {
    *     {@code .wh.}, which a layer tar cannot carry without it becoming a deletion
    */
   public void writeChanges(Path contentDir, List<LayerChange> changes) throws IOException {
-    for (LayerChange change : changes) {
-      String path = change.path();
-      int slash = path.lastIndexOf('/');
-      String parent = slash < 0 ? "" : path.substring(0, slash + 1);
-      String base = path.substring(slash + 1);
-      switch (change.kind()) {
-        case DELETED:
-          marker(parent + ".wh." + base);
-          break;
-        case CHANGED:
-        case OPAQUE_DIRECTORY:
-          if (base.startsWith(".wh.")) {
-            throw new ImageFormatException("the container created '/" + path + "'; a name"
-                + " starting with .wh. cannot be stored in an image layer because it would"
-                + " mean a deletion. Rename or remove it, then commit again");
-          }
-          Path source = contentDir.resolve(path);
-          Stat s = Stat.of(source);
-          writeEntry(source, path, s);
-          if (change.kind() == LayerChange.Kind.OPAQUE_DIRECTORY) {
-            marker(path + "/.wh..wh..opq");
-          }
-          break;
-        default:
-          throw new IllegalStateException("unknown change " + change);
+    try (FileHandle top = FileHandle.openDirectory(contentDir)) {
+      for (LayerChange change : changes) {
+        writeChange(top, change);
       }
     }
+  }
+
+  private void writeChange(FileHandle top, LayerChange change) throws IOException {
+    String path = change.path();
+    int slash = path.lastIndexOf('/');
+    String parent = slash < 0 ? "" : path.substring(0, slash + 1);
+    String base = path.substring(slash + 1);
+    if (underNonDirectory(path)) {
+      // The listing saw a directory here, but it changed before it was read: nothing may go
+      // under what the archive holds as a file or symlink (a whiteout there would be refused
+      // as going through a symlink, a file would land elsewhere).
+      vanished(path);
+      return;
+    }
+    switch (change.kind()) {
+      case DELETED:
+        marker(parent + ".wh." + base);
+        break;
+      case CHANGED:
+      case OPAQUE_DIRECTORY:
+        if (base.startsWith(".wh.")) {
+          throw new ImageFormatException("the container created '/" + path + "'; a name"
+              + " starting with .wh. cannot be stored in an image layer because it would"
+              + " mean a deletion. Rename or remove it, then commit again");
+        }
+        Optional<FileHandle> h = top.walk(path);
+        if (h.isEmpty()) {
+          notDirectories.add(path);
+          vanished(path);
+          return;
+        }
+        boolean directory;
+        try (FileHandle f = h.get()) {
+          writeEntry(f, path);
+          directory = f.stat().isDirectory();
+        }
+        if (!directory) {
+          notDirectories.add(path);
+        } else if (change.kind() == LayerChange.Kind.OPAQUE_DIRECTORY) {
+          marker(path + "/.wh..wh..opq");
+        }
+        break;
+      default:
+        throw new IllegalStateException("unknown change " + change);
+    }
+  }
+
+  private boolean underNonDirectory(String path) {
+    for (int i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) {
+      if (notDirectories.contains(path.substring(0, i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void marker(String name) throws IOException {
@@ -102,7 +159,8 @@ public final class TreeArchiver {
     out.putEntry(e);
   }
 
-  private void writeEntry(Path path, String rel, Stat s) throws IOException {
+  private void writeEntry(FileHandle f, String rel) throws IOException {
+    Stat s = f.stat();
     TarEntry.Type type;
     switch (s.type()) {
       case Posix.S_IFDIR:
@@ -143,10 +201,10 @@ public final class TreeArchiver {
         return;
       }
     }
-    e.xattrs(xattrs(path));
+    e.xattrs(xattrs(f));
     switch (type) {
       case SYMLINK:
-        e.linkName(java.nio.file.Files.readSymbolicLink(path).toString());
+        e.linkName(f.readLink());
         break;
       case CHAR_DEVICE:
       case BLOCK_DEVICE:
@@ -160,13 +218,12 @@ public final class TreeArchiver {
     }
     out.putEntry(e);
     if (type == TarEntry.Type.FILE && s.size() > 0) {
-      copyContent(path, rel, s.size());
+      copyContent(f, rel);
     }
   }
 
-  private void copyContent(Path path, String rel, long size) throws IOException {
-    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ,
-        LinkOption.NOFOLLOW_LINKS); InputStream in = Channels.newInputStream(ch)) {
+  private void copyContent(FileHandle f, String rel) throws IOException {
+    try (FileChannel ch = f.openRead(); InputStream in = Channels.newInputStream(ch)) {
       while (out.remaining() > 0) {
         int n = in.read(buffer, 0, (int) Math.min(buffer.length, out.remaining()));
         if (n < 0) {
@@ -185,15 +242,15 @@ public final class TreeArchiver {
     }
   }
 
-  private static Map<String, byte[]> xattrs(Path path) throws IOException {
-    List<String> names = Posix.llistxattr(path);
+  private static Map<String, byte[]> xattrs(FileHandle f) throws IOException {
+    List<String> names = f.xattrNames();
     if (names.isEmpty()) {
       return Map.of();
     }
     Map<String, byte[]> result = new LinkedHashMap<>();
     for (String name : new java.util.TreeSet<>(names)) {
       if (keep(name)) {
-        byte[] v = Posix.lgetxattr(path, name);
+        byte[] v = f.xattr(name);
         if (v != null) {
           result.put(name, v);
         }

@@ -10,7 +10,9 @@ import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -61,7 +63,13 @@ public final class Unpacker {
   private static final boolean UTF8_PATHS =
       "UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding", ""));
 
+  /** Linux's PATH_MAX and NAME_MAX, in bytes. */
+  private static final int PATH_MAX = 4096;
+  private static final int NAME_MAX = 255;
+  private static final int ENAMETOOLONG = 36;
+
   private final Path root;
+  private final int rootLength;
   private final boolean overlay;
   /** Resolved relative paths known to be real directories (never symlinks). */
   private final Set<String> realDirs = new HashSet<>();
@@ -75,6 +83,7 @@ public final class Unpacker {
 
   public Unpacker(Path root, WhiteoutFormat format) {
     this.root = root;
+    this.rootLength = root.toString().getBytes(StandardCharsets.UTF_8).length;
     this.overlay = format == WhiteoutFormat.OVERLAY;
   }
 
@@ -83,7 +92,16 @@ public final class Unpacker {
     TarEntry e;
     while ((e = reader.next()) != null) {
       entries++;
-      apply(e, reader);
+      try {
+        apply(e, reader);
+      } catch (IOException ex) {
+        if (!nameTooLong(ex)) {
+          throw ex;
+        }
+        throw new ImageFormatException("tar entry '" + e.name() + "' needs a name longer than"
+            + " this host allows (PATH_MAX " + PATH_MAX + ", NAME_MAX " + NAME_MAX + " bytes): "
+            + ex.getMessage(), ex);
+      }
     }
     for (DirTime t : dirTimes) {
       try {
@@ -95,6 +113,11 @@ public final class Unpacker {
         // Removed later in the same layer: nothing to stamp.
       }
     }
+  }
+
+  private static boolean nameTooLong(IOException ex) {
+    return ex instanceof Posix.ErrnoException err ? err.errno() == ENAMETOOLONG
+        : ex instanceof FileSystemException f && "File name too long".equals(f.getReason());
   }
 
   /** Entries unpacked so far. */
@@ -121,6 +144,7 @@ public final class Unpacker {
     }
     String parent = resolve(parentRel, true, true, e.name());
     String rel = parent.isEmpty() ? base : parent + "/" + base;
+    checkHostPath(rel, e.name());
     Path path = root.resolve(rel);
     switch (e.type()) {
       case DIRECTORY:
@@ -181,6 +205,11 @@ public final class Unpacker {
         throw new UnsafeArchiveEntryException(entryName,
             "it has a '..' component, which could reach outside the root");
       }
+      if (part.getBytes(StandardCharsets.UTF_8).length > NAME_MAX) {
+        throw new ImageFormatException("tar entry '" + entryName + "' has a name component"
+            + " longer than " + NAME_MAX + " bytes (NAME_MAX), which no Linux filesystem"
+            + " stores");
+      }
       if (!UTF8_PATHS && !isAscii(part)) {
         throw new ImageFormatException("tar entry '" + entryName + "' has a non-ASCII name,"
             + " which this JVM cannot write because its file name encoding (sun.jnu.encoding)"
@@ -232,8 +261,21 @@ public final class Unpacker {
         done.add(c);
         continue;
       }
+      checkHostPath(candidate, entryName);
       Path p = root.resolve(candidate);
       BasicFileAttributes a = lstat(p);
+      if (a != null && create && overlay && whitedOut.contains(candidate) && a.isOther()) {
+        // This layer whited the path out and now puts entries under it: the directory it
+        // makes hides the lower one, as if the entries had come before the whiteout.
+        Files.delete(p);
+        Files.createDirectory(p);
+        Posix.chmod(p, 0755);
+        Posix.lsetxattr(p, "trusted.overlay.opaque", OPAQUE);
+        created.add(candidate);
+        realDirs.add(candidate);
+        done.add(c);
+        continue;
+      }
       if (a == null) {
         if (!create) {
           return null;
@@ -269,6 +311,20 @@ public final class Unpacker {
       }
     }
     return String.join("/", done);
+  }
+
+  /** Refuses a path the host could not name, with a message better than ENAMETOOLONG's. */
+  private void checkHostPath(String rel, String entryName) {
+    int length = rootLength + 1 + rel.getBytes(StandardCharsets.UTF_8).length;
+    if (length >= PATH_MAX) {
+      throw new ImageFormatException("tar entry '" + abbreviate(entryName) + "' leads to a"
+          + " path of " + length + " bytes on the host, more than PATH_MAX (" + PATH_MAX
+          + "); the image cannot be unpacked on Linux");
+    }
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 200 ? s : s.substring(0, 200) + "...";
   }
 
   private static BasicFileAttributes lstat(Path p) throws IOException {
@@ -361,6 +417,9 @@ public final class Unpacker {
     String parent = resolve(String.join("/", parts.subList(0, parts.size() - 1)), false, true,
         e.name());
     String targetRel = parent == null ? null : parent.isEmpty() ? base : parent + "/" + base;
+    if (targetRel != null) {
+      checkHostPath(targetRel, e.name());
+    }
     BasicFileAttributes a = targetRel == null ? null : lstat(root.resolve(targetRel));
     if (a == null) {
       throw new ImageFormatException("tar entry '" + e.name() + "' is a hard link to '"
@@ -449,9 +508,19 @@ public final class Unpacker {
     }
     if (a.isDirectory()) {
       pruneChildren(rel);
-      if (!created.contains(rel) && isEmpty(path)) {
-        Files.delete(path);
-        forgetDirectoriesUnder(rel);
+      if (!created.contains(rel)) {
+        if (isEmpty(path)) {
+          Files.delete(path);
+          forgetDirectoriesUnder(rel);
+        } else {
+          // The lower directory is gone; what stays is the plain directory this layer's own
+          // entries under it imply, exactly as when they come after the whiteout.
+          Posix.lchown(path, 0, 0);
+          Posix.chmod(path, 0755);
+          for (String x : Posix.llistxattr(path)) {
+            Posix.lremovexattr(path, x);
+          }
+        }
       }
     } else if (!created.contains(rel)) {
       Files.delete(path);
