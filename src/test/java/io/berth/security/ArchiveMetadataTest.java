@@ -139,7 +139,7 @@ class ArchiveMetadataTest {
   }
 
   @Test
-  void load_ociArchiveOrLayoutWithLinkedMembers_isRejected() throws Exception {
+  void load_ociArchiveOrLayoutWithLinkedOrSpecialMembers_isRejected() throws Exception {
     ImageArchive a = ImageArchive.ofTars("localhost/meta:1", LAYER);
     String blob = "blobs/sha256/" + a.layerDigest(0).substring(7);
     Map<String, Member> index = a.ociMembers();
@@ -162,6 +162,16 @@ class ArchiveMetadataTest {
     Files.createSymbolicLink(blobsLinked.resolve("blobs"), real);
     assertThat(root.rejectedLoad(blobsLinked, ImageFormatException.class))
         .hasMessageContaining("blobs is a symlink");
+
+    Path fifoBlob = ImageArchive.writeDirectory(a.ociMembers(), file("layout"));
+    Files.delete(fifoBlob.resolve(blob));
+    assertThat(new ProcessBuilder("mkfifo", fifoBlob.resolve(blob).toString()).start()
+        .waitFor()).isZero();
+    try (OpenWatch watch = OpenWatch.on(fifoBlob.resolve(blob))) {
+      assertThat(root.rejectedLoad(fifoBlob, ImageFormatException.class))
+          .hasMessageContaining(blob + " is not a regular file");
+      assertThat(watch.opened()).as("the fifo blob was opened").isFalse();
+    }
   }
 
   @Test

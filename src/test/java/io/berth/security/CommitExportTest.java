@@ -170,12 +170,12 @@ class CommitExportTest {
       Path rootfs = c.mount();
       long swapsBefore;
       try (Swapper swapper = new Swapper(rootfs.resolve("d"), rootfs.resolve("l"))) {
-        for (int round = 0; round < 20; round++) {
+        for (int round = 0; round < 12; round++) {
           swapsBefore = swapper.swaps();
           ByteArrayOutputStream out = new ByteArrayOutputStream();
           c.export(out);
           checkNoCanary(out.toByteArray(), "export " + round);
-          if (round % 5 == 0) {
+          if (round % 4 == 0) {
             Image committed = c.commit(CommitOptions.builder().pause(false).build());
             Path saved = dir.resolve("commit-" + round + ".tar");
             root.runtime.images().save(committed.id(), saved,

@@ -15,13 +15,36 @@
  *   <li><b>container layers</b>: one read-write layer per container, mounted with a count.
  * </ul>
  *
- * <p><b>Safety.</b> Archives are untrusted input. Every blob read from outside is checked
- * against its digest, and every layer against its diff id, before anything is recorded; a
- * failed or interrupted call leaves the store as it was (what a killed process left half-made
- * is removed the next time the store opens). Unpacking behaves as if chrooted into the layer:
- * names with {@code ..} are refused, symlinks are only ever followed inside the layer, and
- * whiteouts and hard links cannot reach outside it. {@link io.berth.storage.ArchiveLimits}
- * caps sizes, entry counts and metadata so that bombs fail fast.
+ * <p><b>Safety.</b> Archives are untrusted input, and each kind of hostile input meets one
+ * rule: it is <em>rejected</em> (the call fails with a specific {@code ImageFormatException}
+ * subclass and the store is left as it was) or <em>contained</em> (applied, but only inside the
+ * layer).
+ * <ul>
+ *   <li>Every blob is checked against its digest and size, and every layer against its diff
+ *       id, before anything is recorded, even when the store already has a layer of that diff
+ *       id; digests other than {@code sha256:} and 64 lowercase hex digits, ambiguous
+ *       manifests, media types that disagree with the data and foreign layers (never fetched)
+ *       are rejected.
+ *   <li>A layer is unpacked as if chrooted into it: names with {@code ..}, entries named
+ *       {@code .} that are not directories, hard links to anything the layer does not hold,
+ *       whiteouts through symlinks or naming no file, owners outside 0..2^32-2 and symlink
+ *       chains longer than 40 are rejected; absolute names and symlinks in a name's path are
+ *       resolved inside the layer, and an entry replaces a symlink at its own path rather than
+ *       following it. {@code trusted.overlay.*} and {@code user.overlay.*} xattrs are never
+ *       applied. Device nodes and setuid files are kept as the image says, in a driver
+ *       directory only root can enter.
+ *   <li>In an archive, paths that leave it are rejected and links are followed inside it only
+ *       (docker-archive) or rejected (oci-archive, layout).
+ *   <li>{@link io.berth.storage.ArchiveLimits} caps sizes, counts, nesting and memory, so that
+ *       bombs fail fast with bounded memory.
+ *   <li>Diffs, commits and exports read a container's files through descriptors opened one
+ *       name at a time without following symlinks, so a running container that swaps a
+ *       directory for a symlink to a host path gets nothing of the host into an archive;
+ *       symlinks, fifos and devices are written header-only and never opened. A file the
+ *       container names {@code .wh.*} is refused at commit, never turned into a deletion.
+ * </ul>
+ * A failed or interrupted call leaves the store as it was: what a killed process left
+ * half-made is removed the next time the store opens.
  *
  * <p><b>Formats.</b> {@link io.berth.storage.Store#load} reads docker-archives, oci-archives and
  * OCI layout directories; {@link io.berth.storage.Store#save} writes them, in shapes podman,

@@ -122,6 +122,12 @@ abstract class ArchiveSource implements Closeable {
     @Override
     Member open(String path, String what) throws IOException {
       Path p = resolve(path, what);
+      Optional<Stat> s = Stat.ofIfExists(p);
+      if (s.isPresent() && !s.get().isRegularFile()) {
+        // Opening a fifo would block and a device could act; neither is a blob.
+        throw new ImageFormatException(what + ": " + root.relativize(p) + " is not a regular"
+            + " file; an image layout holds only files and directories");
+      }
       try {
         FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         return new Member(new BufferedInputStream(java.nio.channels.Channels.newInputStream(ch),

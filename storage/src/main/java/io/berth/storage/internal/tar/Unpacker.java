@@ -49,6 +49,9 @@ import java.util.Set;
  *       order the entries come in.
  *   <li>{@code trusted.overlay.*} and {@code user.overlay.*} xattrs are never applied: only
  *       the driver decides what is a whiteout or an opaque directory.
+ *   <li>A chain of more than 40 symlinks (a loop) is rejected, as is a name that the host
+ *       could not hold: a component longer than NAME_MAX, or a path past PATH_MAX once the
+ *       target directory and the symlinks followed are counted.
  * </ul>
  *
  * <p>The target must be private to the caller while it unpacks (the store unpacks into a new
