@@ -535,7 +535,7 @@ public final class DefaultStore implements Store {
     checkOpen();
     Metadata.ContainerRecord c = record(containerId);
     try (FileHandle top = FileHandle.openDirectory(driver.contentDir(c.layerId()))) {
-      return sizeOf(top, new HashSet<>());
+      return sizeOf(top, 0, new HashSet<>());
     } catch (IOException e) {
       throw new StorageException("could not measure the layer of container " + containerId
           + ": " + e.getMessage(), e);
@@ -543,7 +543,9 @@ public final class DefaultStore implements Store {
   }
 
   /** Through handles: the container may be running and swapping directories for symlinks. */
-  private static long sizeOf(FileHandle dir, Set<Long> seenInodes) throws IOException {
+  private static long sizeOf(FileHandle dir, int depth, Set<Long> seenInodes)
+      throws IOException {
+    FileHandle.checkDepth(depth, "");
     long total = 0;
     for (String name : dir.list()) {
       Optional<FileHandle> child = dir.child(name);
@@ -553,7 +555,7 @@ public final class DefaultStore implements Store {
       try (FileHandle f = child.get()) {
         Stat s = f.stat();
         if (s.isDirectory()) {
-          total += sizeOf(f, seenInodes);
+          total += sizeOf(f, depth + 1, seenInodes);
         } else if ((s.isRegularFile() || s.isSymlink())
             && (s.nlink() == 1 || seenInodes.add(s.ino()))) {
           total += s.size();

@@ -260,7 +260,7 @@ public final class OverlayDriver implements StorageDriver {
   public List<LayerChange> changes(String id) {
     List<LayerChange> out = new ArrayList<>();
     try (FileHandle top = FileHandle.openDirectory(contentDir(id))) {
-      walk(top, "", out);
+      walk(top, "", 0, out);
     } catch (IOException e) {
       throw new StorageException("could not read the changes of layer " + id + ": "
           + e.getMessage(), e);
@@ -272,8 +272,9 @@ public final class OverlayDriver implements StorageDriver {
    * Lists the upper directory through handles: a running container may swap a directory for
    * a symlink to a host path meanwhile, and the walk must not follow it.
    */
-  private static void walk(FileHandle dir, String rel, List<LayerChange> out)
+  private static void walk(FileHandle dir, String rel, int depth, List<LayerChange> out)
       throws IOException {
+    FileHandle.checkDepth(depth, rel);
     for (String name : dir.list()) {
       String child = rel.isEmpty() ? name : rel + "/" + name;
       Optional<FileHandle> h = dir.child(name);
@@ -289,7 +290,7 @@ public final class OverlayDriver implements StorageDriver {
           boolean isOpaque = opaque != null && Arrays.equals(opaque, new byte[] {'y'});
           out.add(new LayerChange(child,
               isOpaque ? LayerChange.Kind.OPAQUE_DIRECTORY : LayerChange.Kind.CHANGED));
-          walk(f, child, out);
+          walk(f, child, depth + 1, out);
         } else {
           out.add(new LayerChange(child, LayerChange.Kind.CHANGED));
         }

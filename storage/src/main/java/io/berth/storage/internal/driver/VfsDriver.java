@@ -105,7 +105,7 @@ public final class VfsDriver implements StorageDriver {
           FileHandle.openDirectory(contentDir(Files.readString(parentFile).trim())))
           : Optional.empty();
       try {
-        compare(layer, parent, "", out);
+        compare(layer, parent, "", 0, out);
       } finally {
         parent.ifPresent(FileHandle::close);
       }
@@ -122,7 +122,8 @@ public final class VfsDriver implements StorageDriver {
    * walk must not follow it.
    */
   private static void compare(FileHandle layer, Optional<FileHandle> parent, String rel,
-      List<LayerChange> out) throws IOException {
+      int depth, List<LayerChange> out) throws IOException {
+    FileHandle.checkDepth(depth, rel);
     TreeSet<String> names = new TreeSet<>(layer.list());
     if (parent.isPresent()) {
       names.addAll(parent.get().list());
@@ -143,7 +144,7 @@ public final class VfsDriver implements StorageDriver {
           out.add(new LayerChange(child, LayerChange.Kind.CHANGED));
         }
         if (s.isDirectory()) {
-          compare(now.get(), sameType ? before : Optional.empty(), child, out);
+          compare(now.get(), sameType ? before : Optional.empty(), child, depth + 1, out);
         }
       } finally {
         now.ifPresent(FileHandle::close);

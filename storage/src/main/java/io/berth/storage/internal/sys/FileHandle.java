@@ -23,6 +23,9 @@ import java.util.Optional;
  * <p>Not thread-safe. Close every handle; children are independent of their parent.
  */
 public final class FileHandle implements AutoCloseable {
+  /** Each level of a path takes at least two of PATH_MAX's 4096 bytes. */
+  public static final int MAX_DEPTH = 2048;
+
   private final int fd;
   private final Stat stat;
   private boolean closed;
@@ -71,21 +74,50 @@ public final class FileHandle implements AutoCloseable {
    */
   public Optional<FileHandle> walk(String relative) throws IOException {
     FileHandle current = null;
-    String[] parts = relative.split("/");
-    for (int i = 0; i < parts.length; i++) {
-      FileHandle from = current == null ? this : current;
-      if (!from.stat.isDirectory()) {
+    try {
+      for (String part : relative.split("/")) {
+        FileHandle from = current == null ? this : current;
+        if (!from.stat.isDirectory()) {
+          return Optional.empty();
+        }
+        Optional<FileHandle> next = from.child(part);
         closeQuietly(current);
-        return Optional.empty();
+        current = next.orElse(null);
+        if (current == null) {
+          return Optional.empty();
+        }
       }
-      Optional<FileHandle> next = from.child(parts[i]);
+      FileHandle found = current;
+      current = null;
+      return Optional.ofNullable(found);
+    } finally {
       closeQuietly(current);
-      if (next.isEmpty()) {
-        return Optional.empty();
-      }
-      current = next.get();
     }
-    return Optional.ofNullable(current);
+  }
+
+  /**
+   * The directory this one is in ({@code ..}). Callers that climb back up a tree compare its
+   * {@link Stat#ino()} and {@link Stat#dev()} with the directory they came from, as a
+   * concurrent rename may have moved this one elsewhere.
+   */
+  public FileHandle parent() throws IOException {
+    int up = Posix.openPathAt(fd, "..");
+    if (up < 0) {
+      throw new IOException("the directory was removed while it was walked");
+    }
+    return new FileHandle(up);
+  }
+
+  /**
+   * Fails if a walk went deeper than {@link #MAX_DEPTH} directories: no tar can name such
+   * paths, and each level holds a descriptor and a stack frame.
+   */
+  public static void checkDepth(int depth, String relative) throws IOException {
+    if (depth > MAX_DEPTH) {
+      throw new IOException("the tree is more than " + MAX_DEPTH + " directories deep at '"
+          + (relative.length() > 200 ? relative.substring(0, 200) + "..." : relative)
+          + "'; no archive can name such paths");
+    }
   }
 
   /** What the file was when it was opened (lstat of the name it was reached by). */

@@ -36,8 +36,9 @@ public final class FileTrees {
   /**
    * Deletes a tree; a symlink is deleted, never followed. Missing is fine. Works through
    * {@link FileHandle}s, so a directory swapped for a symlink while the tree is deleted (by a
-   * process still using it) never leads the deletion outside; and without recursion, so a
-   * tree of any depth can go.
+   * process still using it) never leads the deletion outside. Without recursion and holding
+   * a constant number of descriptors, so a tree of any depth can go (a container can make one
+   * far deeper than PATH_MAX and the descriptor limit).
    */
   public static void deleteTree(Path path) throws IOException {
     Path parent = path.toAbsolutePath().getParent();
@@ -50,12 +51,11 @@ public final class FileTrees {
       if (top.isEmpty()) {
         return;
       }
-      boolean isDirectory;
-      try (FileHandle t = top.get()) {
-        isDirectory = t.stat().isDirectory();
-        if (isDirectory) {
-          empty(t);
-        }
+      boolean isDirectory = top.get().stat().isDirectory();
+      if (isDirectory) {
+        empty(top.get());
+      } else {
+        top.get().close();
       }
       dir.unlink(name, isDirectory);
     } catch (Posix.ErrnoException e) {
@@ -67,45 +67,77 @@ public final class FileTrees {
   }
 
   /**
-   * One directory being emptied: its handle, the names still to delete, and where it is
-   * (parent handle and name) so it can go once empty; the top level has no parent here.
+   * A directory on the way down: its name in its parent, which directory it is, and the
+   * subdirectories still to delete.
    */
-  private record Level(FileHandle dir, Iterator<String> names, FileHandle parent, String name) {}
+  private record Level(String name, long dev, long ino, Iterator<String> subdirectories) {}
 
+  /**
+   * Empties {@code top} and closes it. In each directory it deletes what is not a directory,
+   * then goes down into each subdirectory in turn and climbs back through {@code ..}, checked
+   * to be the directory it came from, to remove the emptied one.
+   */
   private static void empty(FileHandle top) throws IOException {
-    Deque<Level> stack = new ArrayDeque<>();
-    stack.push(new Level(top, top.list().iterator(), null, null));
+    Deque<Level> above = new ArrayDeque<>();
+    FileHandle dir = top;
     try {
-      while (!stack.isEmpty()) {
-        Level level = stack.peek();
-        if (!level.names().hasNext()) {
-          stack.pop();
-          if (level.parent() != null) {
-            level.dir().close();
-            level.parent().unlink(level.name(), true);
+      Level level = scan(dir, null);
+      while (true) {
+        if (level.subdirectories().hasNext()) {
+          String name = level.subdirectories().next();
+          Optional<FileHandle> child = dir.child(name);
+          if (child.isEmpty()) {
+            continue;
           }
+          if (!child.get().stat().isDirectory()) {
+            child.get().close();
+            dir.unlink(name, false);
+            continue;
+          }
+          above.push(level);
+          dir.close();
+          dir = child.get();
+          level = scan(dir, name);
           continue;
         }
-        String name = level.names().next();
-        Optional<FileHandle> child = level.dir().child(name);
-        if (child.isEmpty()) {
-          continue;
+        if (above.isEmpty()) {
+          return;
         }
-        FileHandle c = child.get();
-        if (c.stat().isDirectory()) {
-          stack.push(new Level(c, c.list().iterator(), level.dir(), name));
-        } else {
-          c.close();
-          level.dir().unlink(name, false);
+        Level parent = above.pop();
+        FileHandle up = dir.parent();
+        dir.close();
+        dir = up;
+        if (dir.stat().dev() != parent.dev() || dir.stat().ino() != parent.ino()) {
+          throw new IOException("a directory was moved while its tree was being deleted;"
+              + " stopped rather than delete outside the tree");
         }
+        dir.unlink(level.name(), true);
+        level = parent;
       }
     } finally {
-      for (Level l : stack) {
-        if (l.parent() != null) {
-          l.dir().close();
-        }
+      dir.close();
+    }
+  }
+
+  /** Deletes what in {@code dir} is not a directory; returns the level with its subdirectories. */
+  private static Level scan(FileHandle dir, String name) throws IOException {
+    List<String> subdirectories = new ArrayList<>();
+    for (String child : dir.list()) {
+      Optional<FileHandle> c = dir.child(child);
+      if (c.isEmpty()) {
+        continue;
+      }
+      boolean isDirectory;
+      try (FileHandle h = c.get()) {
+        isDirectory = h.stat().isDirectory();
+      }
+      if (isDirectory) {
+        subdirectories.add(child);
+      } else {
+        dir.unlink(child, false);
       }
     }
+    return new Level(name, dir.stat().dev(), dir.stat().ino(), subdirectories.iterator());
   }
 
   /**

@@ -35,8 +35,6 @@ import java.util.Set;
  */
 public final class TreeArchiver {
   private static final System.Logger LOG = System.getLogger(TreeArchiver.class.getName());
-  /** Deeper trees cannot be named in a tar anyway (each level takes at least 2 of 4096 bytes). */
-  private static final int MAX_DEPTH = 2048;
 
   private final TarWriter out;
   private final Optional<Instant> fixedMtime;
@@ -59,10 +57,7 @@ public final class TreeArchiver {
   }
 
   private void writeChildren(FileHandle dir, String rel, int depth) throws IOException {
-    if (depth > MAX_DEPTH) {
-      throw new IOException("the tree is more than " + MAX_DEPTH + " directories deep at '"
-          + rel + "'; a tar cannot name such paths");
-    }
+    FileHandle.checkDepth(depth, rel);
     for (String name : dir.list()) {
       String child = rel.isEmpty() ? name : rel + "/" + name;
       Optional<FileHandle> h = dir.child(name);
