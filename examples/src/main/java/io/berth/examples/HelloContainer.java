@@ -5,28 +5,25 @@ import io.berth.Container;
 import io.berth.ContainerConfig;
 import io.berth.Runtime;
 import io.berth.storage.Image;
-import io.berth.testkit.BusyboxImage;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * The smallest complete use of Berth: open a Runtime on the defaults, import a busybox image,
  * run a container that prints a line, and print its output and exit code.
  */
 public final class HelloContainer {
+  private static final String IMAGE = "localhost/busybox:hello";
+
   private HelloContainer() {}
 
   public static void main(String[] args) throws IOException {
     Preflight.requireReadyHost();
-    Path tar = Files.createTempFile("berth-busybox-", ".tar");
     try (Runtime runtime = Runtime.open()) {
       System.out.printf("Opened Berth at %s (OCI runtime %s, storage driver %s).%n",
           runtime.root(), runtime.ociRuntime(), runtime.storageDriver());
 
-      BusyboxImage.standard().writeRootfsTar(tar);
-      Image image = runtime.images().importRootfs(tar, "localhost/busybox:hello");
-      System.out.printf("Imported a busybox image as %s (id %s).%n", image.names().get(0),
+      Image image = ExampleImage.busybox(runtime, IMAGE);
+      System.out.printf("Imported a busybox image as %s (id %s).%n", IMAGE,
           image.id().substring(0, 12));
 
       Container container = runtime.newContainer(ContainerConfig.builder()
@@ -34,17 +31,18 @@ public final class HelloContainer {
           .command("echo", "Hello from a Berth container!")
           .build());
       System.out.printf("Created container %s; starting it.%n", container.name());
-      container.start();
-      int exitCode = container.waitForExit();
+      try {
+        container.start();
+        int exitCode = container.waitForExit();
 
-      container.logs().forEach(line -> System.out.println("  container says: " + line.text()));
-      System.out.println("Exit code: " + exitCode);
-      runtime.removeContainer(container, true);
-      System.out.println("Removed the container. Done.");
+        container.logs().forEach(line -> System.out.println("  container says: " + line.text()));
+        System.out.println("Exit code: " + exitCode);
+      } finally {
+        runtime.removeContainer(container, true);
+        System.out.println("Removed the container. Done.");
+      }
     } catch (BerthException e) {
       Preflight.fail(e);
-    } finally {
-      Files.deleteIfExists(tar);
     }
   }
 }
