@@ -10,7 +10,6 @@ import io.berth.StorageFailureException;
 import io.berth.oci.LogLine;
 import io.berth.storage.Image;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.berth.security.ImageArchive.Layer;
 import io.berth.storage.Image;
 import io.berth.storage.ImageFormatException;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,6 +90,8 @@ class SpecialEntriesTest {
     assertThat(r.output()).contains("disk=1", "mem=1", "null=0")
         .contains("Operation not permitted");
 
+    assertThat(Files.getAttribute(root.storage().resolve("overlay"), "unix:mode"))
+        .as("the driver directory, whatever the root's mode").isEqualTo(040700);
     Path layerDir = root.storage().resolve("overlay")
         .resolve(image.layerIds().get(image.layerIds().size() - 1)).resolve("diff/opt");
     assertThat(asNobody("head", "-c", "1", layerDir.resolve("disk").toString()))
@@ -184,10 +185,9 @@ class SpecialEntriesTest {
       assertThat(e).hasMessageContaining("'opt/x' has owner " + owner[0] + ":" + owner[1])
           .hasMessageContaining("outside 0..4294967294");
     }
-    ByteArrayOutputStream raw = new ByteArrayOutputStream();
-    raw.writeBytes(new RawTar().pax(RawTar.paxRecord("uid", "-1").getBytes(
-        StandardCharsets.UTF_8)).header("opt/x", '0', 0).end());
-    assertThat(root.rejectedImport(raw.toByteArray(), ImageFormatException.class))
+    byte[] negative = new RawTar().pax(RawTar.paxRecord("uid", "-1").getBytes(
+        StandardCharsets.UTF_8)).header("opt/x", '0', 0).end();
+    assertThat(root.rejectedImport(negative, ImageFormatException.class))
         .hasMessageContaining("uid is not a non-negative number");
     byte[] highest = Tar.busybox().entry("opt/x", TarConstants.LF_NORMAL, new byte[0], e -> {
       e.setUserId(4294967294L);

@@ -116,6 +116,11 @@
  *       <td>contained: files are reached through {@code O_PATH} handles one name at a time,
  *       never through a symlink; what changed meanwhile is read as it is now, or left
  *       out</td><td>CommitExportTest</td></tr>
+ *   <tr><td>container names malformed, longer than 128 or looking like an id; env entries
+ *       with NUL, {@code =} or an empty name; relative or {@code /proc} working directories;
+ *       user or group ids above 2^31-1</td>
+ *       <td>rejected by the builders ({@code IllegalArgumentException}) before anything is
+ *       written</td><td>{@link io.berth.security.ApiInputTest}</td></tr>
  *   <tr><td>the JVM killed (SIGKILL) during a layer unpack or a commit</td>
  *       <td>the next open removes the partial layer and temp files; the store works</td>
  *       <td>{@link io.berth.security.CrashTest}</td></tr>
