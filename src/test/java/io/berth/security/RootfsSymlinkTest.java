@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.berth.Container;
 import io.berth.ContainerConfig;
 import io.berth.OciRuntimeException;
+import io.berth.oci.BindMount;
+import io.berth.oci.ContainerPath;
 import io.berth.oci.InvalidSpecException;
 import io.berth.storage.ConfigChanges;
 import io.berth.storage.ImportOptions;
@@ -19,6 +21,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Files of the image that Berth itself reads or uses on the host, made symlinks out of the
@@ -41,13 +45,30 @@ class RootfsSymlinkTest {
   @AfterAll
   static void close() {
     root.close();
+    if (crunRoot != null) {
+      crunRoot.close();
+    }
+  }
+
+  static SecurityRoot crunRoot;
+
+  private static SecurityRoot root(String ociRuntime) throws Exception {
+    if (ociRuntime.equals("runc")) {
+      return root;
+    }
+    if (crunRoot == null) {
+      crunRoot = new SecurityRoot(dir.resolve("crun"), "overlay", "crun");
+    }
+    return crunRoot;
   }
 
   @AfterEach
   void nothingEscaped() throws Exception {
     canary.assertUnchanged();
-    root.removeImagesButBase();
-    root.assertConsistent();
+    for (SecurityRoot r : crunRoot == null ? List.of(root) : List.of(root, crunRoot)) {
+      r.removeImagesButBase();
+      r.assertConsistent();
+    }
   }
 
   /** Starts a container of {@code image} as {@code user}, expecting the lookup to fail. */
@@ -205,6 +226,30 @@ class RootfsSymlinkTest {
     root.importTar(Tar.busybox().file("dev", "not a directory").bytes(), "localhost/file-dev:1");
     assertThat(refusedStart("localhost/file-dev:1"))
         .hasMessageContaining("/dev in the image").hasMessageContaining("is not a directory");
+  }
+
+  /**
+   * A bind mount whose destination in the image is a symlink out of the rootfs: the runtime
+   * resolves the destination inside the rootfs (where the image has the link's target), so
+   * the host directory the link names is untouched and the container writes into the bind
+   * source. (A dangling link there is refused by crun and made a directory inside the rootfs
+   * by runc.)
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"runc", "crun"})
+  void start_bindMountOntoImageSymlinkOutOfTheRootfs_landsInsideTheRootfs(String oci)
+      throws Exception {
+    SecurityRoot r = root(oci);
+    r.importTar(Tar.busybox().dir(canary.relative(), 0755)
+        .symlink("data", canary.dir().toString()).bytes(), "localhost/bind-link:1");
+    Path source = Files.createDirectories(dir.resolve("bind-source-" + oci));
+    Files.writeString(source.resolve("from-host"), "bind source\n");
+    SecurityRoot.Run run = r.run("localhost/bind-link:1", b -> b.bindMount(BindMount.of(source,
+        ContainerPath.of("/data"), false)), "sh", "-c",
+        "cat /data/from-host && echo written > /data/new");
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(run.output()).isEqualTo("bind source\n");
+    assertThat(source.resolve("new")).hasContent("written");
   }
 
   /** Starts a container of {@code image}, expecting Berth to refuse it before the runtime. */

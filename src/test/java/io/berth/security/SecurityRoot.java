@@ -35,20 +35,26 @@ final class SecurityRoot implements AutoCloseable {
 
   final Path dir;
   final String driver;
+  final String ociRuntime;
   Runtime runtime;
   private boolean closed;
   private final AtomicInteger counter = new AtomicInteger();
 
   SecurityRoot(Path dir, String driver) throws IOException {
+    this(dir, driver, "runc");
+  }
+
+  SecurityRoot(Path dir, String driver, String ociRuntime) throws IOException {
     this.dir = dir;
     this.driver = driver;
+    this.ociRuntime = ociRuntime;
     this.runtime = open();
     runtime.images().importRootfs(Tar.busybox().write(dir.resolve("busybox.tar")), BASE);
   }
 
   private Runtime open() {
     return Runtime.builder().root(dir.resolve("root")).runRoot(dir.resolve("run"))
-        .ociRuntime("runc").storageDriver(driver).build();
+        .ociRuntime(ociRuntime).storageDriver(driver).build();
   }
 
   /** Closes the runtime, so another process can work on the root alone, and opens it again. */

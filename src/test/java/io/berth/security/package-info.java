@@ -66,13 +66,15 @@
  *       never opened, at most 1 MiB; otherwise the start is rejected
  *       ({@code InvalidSpecException})</td>
  *       <td>{@link io.berth.security.RootfsSymlinkTest}</td></tr>
- *   <tr><td>working directory that is a symlink out of the rootfs</td>
- *       <td>contained: Berth writes nothing into a rootfs on the host; the runtime resolves
- *       the directory inside the container (runc refuses a dangling link)</td>
+ *   <tr><td>working directory or bind-mount destination that is a symlink out of the
+ *       rootfs</td>
+ *       <td>contained: Berth writes nothing into a rootfs on the host; runc and crun resolve
+ *       the path inside the rootfs (a dangling link is refused, or made a directory inside)</td>
  *       <td>RootfsSymlinkTest</td></tr>
  *   <tr><td>{@code /dev}, {@code /proc} or {@code /sys} that is a symlink or a file</td>
- *       <td>rejected before the runtime runs ({@code InvalidSpecException}): runc 1.1 writes
- *       /dev's links through such a symlink on the host</td><td>RootfsSymlinkTest</td></tr>
+ *       <td>rejected before the runtime runs ({@code InvalidSpecException}): through such a
+ *       symlink runc 1.1 creates /dev's links, and crun 1.8 also /dev's device nodes, in the
+ *       host directory it names</td><td>RootfsSymlinkTest</td></tr>
  *   <tr><td>docker-archive {@code manifest.json} paths that are absolute or leave the
  *       archive; members that are links</td>
  *       <td>rejected; links are followed inside the archive only (so docker save's

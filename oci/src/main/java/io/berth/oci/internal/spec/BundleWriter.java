@@ -102,9 +102,10 @@ public final class BundleWriter {
   /**
    * The runtime mounts /dev, /proc and /sys on the rootfs's directories of those names. If the
    * image made one a symlink, runtimes follow it from the host side before the container's
-   * root is in place: runc 1.1 creates /dev's links (fd, stdin, ptmx, ...) through a /dev
-   * symlink in whatever host directory it names. So such a rootfs is refused here, before the
-   * runtime sees it; Berth itself writes nothing into a rootfs.
+   * root is in place: through a /dev symlink runc 1.1 creates /dev's links (fd, stdin, ptmx,
+   * ...) and crun 1.8 also its device nodes (null, zero, tty, ...) in whatever host directory
+   * it names. So such a rootfs is refused here, before the runtime sees it; Berth itself
+   * writes nothing into a rootfs.
    */
   private static void refuseLinkedMountDirectories(Path rootfs) {
     for (String dir : List.of("dev", "proc", "sys")) {
