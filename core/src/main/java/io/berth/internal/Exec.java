@@ -1,6 +1,5 @@
 package io.berth.internal;
 
-import io.berth.ContainerRemovedException;
 import io.berth.ContainerState;
 import io.berth.ContainerStateException;
 import io.berth.ExecConfig;
@@ -45,7 +44,8 @@ final class Exec {
   private Exec() {}
 
   static ExecResult run(DefaultContainer c, ExecConfig config, Duration timeout) {
-    ExecProcess process = c.locked(x -> start(x, config));
+    Started started = c.locked(x -> start(x, config));
+    ExecProcess process = started.process();
     try (process) {
       Collector out = new Collector(process.stdout());
       Collector err = new Collector(process.stderr());
@@ -60,11 +60,16 @@ final class Exec {
     } catch (OciException e) {
       throw Errors.oci(e, c.id(), ContainerState.RUNNING);
     } finally {
-      forget(c, process.id());
+      if (started.tracked()) {
+        forget(c, process.id());
+      }
     }
   }
 
-  private static ExecProcess start(DefaultContainer c, ExecConfig config) {
+  /** A started exec, and whether a session row was recorded for it. */
+  private record Started(ExecProcess process, boolean tracked) {}
+
+  private static Started start(DefaultContainer c, ExecConfig config) {
     ContainerStatus s = c.status();
     if (s.state != ContainerState.RUNNING) {
       throw new ContainerStateException(c.id(), s.state, "container " + c.id() + " is "
@@ -83,7 +88,7 @@ final class Exec {
       process.stdin().close(); // exec without attached stdin reads end-of-file at once
       OptionalInt pid = pidWhileRunning(process);
       if (pid.isEmpty()) {
-        return process; // already finished: there is no session to track
+        return new Started(process, false); // already finished: no session to track
       }
       ExecSession session = new ExecSession(process.id(), pid.getAsInt(), config.command(),
           Instant.now());
@@ -91,7 +96,7 @@ final class Exec {
       List<ExecSession> sessions = new java.util.ArrayList<>(c.record().execSessions());
       sessions.add(session);
       c.syncedSessions(sessions);
-      return process;
+      return new Started(process, true);
     } catch (IOException | RuntimeException e) {
       process.close();
       if (e instanceof OciException oe) {
@@ -114,17 +119,15 @@ final class Exec {
     }
   }
 
-  /** Drops the session record; the container may have been removed meanwhile, which is fine. */
+  /**
+   * Drops the session record. The row is this exec's alone, so no container lock or sync is
+   * needed; a handle's cached sessions catch up at its next sync, a batch's at once.
+   */
   private static void forget(DefaultContainer c, String sessionId) {
-    try {
-      c.relocked(x -> {
-        x.ctx().db().removeExecSessions(x.id(), List.of(sessionId));
-        x.syncedSessions(x.record().execSessions().stream()
-            .filter(session -> !session.id().equals(sessionId)).toList());
-        return null;
-      });
-    } catch (ContainerRemovedException removed) {
-      // Removal deleted the session rows with the container.
+    c.ctx().db().removeExecSessions(c.id(), List.of(sessionId));
+    if (c.isBatchView()) {
+      c.syncedSessions(c.record().execSessions().stream()
+          .filter(session -> !session.id().equals(sessionId)).toList());
     }
   }
 

@@ -6,6 +6,10 @@ import io.berth.oci.OciException;
 import io.berth.storage.NoSuchContainerLayerException;
 import io.berth.storage.StorageException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Removes a container: kills it if forced, deletes it from the runtime, frees its rootfs and
@@ -13,7 +17,22 @@ import java.util.Optional;
  * so a removal cut short is finished by the next one instead of leaving a half-removed record.
  */
 final class Removal {
+  /** Runs runtime deletes beside file removal; daemon threads, created as needed. */
+  private static final ExecutorService BACKGROUND = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "berth-remove");
+    t.setDaemon(true);
+    return t;
+  });
+
   private Removal() {}
+
+  private static void awaitQuietly(CompletableFuture<Void> work) {
+    try {
+      work.join();
+    } catch (CompletionException e) {
+      // The first failure is the one reported.
+    }
+  }
 
   static void remove(DefaultContainer c, boolean force) {
     RuntimeContext ctx = c.ctx();
@@ -41,20 +60,28 @@ final class Removal {
       }
       s.state = ContainerState.REMOVING;
       c.save();
-      try {
-        ctx.oci().delete(id, true);
-      } catch (OciException e) {
-        throw Errors.oci(e, id, ContainerState.REMOVING);
-      }
+      // The process is gone, so the runtime's delete and the removal of files are independent:
+      // run the runtime binary while this thread removes the rootfs.
+      CompletableFuture<Void> runtimeDelete =
+          CompletableFuture.runAsync(() -> ctx.oci().delete(id, true), BACKGROUND);
       try {
         ctx.store().removeContainerLayer(id); // unmounts every mount first
       } catch (NoSuchContainerLayerException gone) {
         // Already removed by an earlier, interrupted removal.
       } catch (StorageException e) {
+        awaitQuietly(runtimeDelete);
         throw Errors.storage(e, id, ContainerState.REMOVING);
       }
-      Recovery.deleteRunFiles(ctx, id);
       Recovery.deleteTree(ctx.layout().bundle(id));
+      try {
+        runtimeDelete.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof OciException oe) {
+          throw Errors.oci(oe, id, ContainerState.REMOVING);
+        }
+        throw e;
+      }
+      Recovery.deleteRunFiles(ctx, id);
       ctx.db().delete(id, Optional.ofNullable(s.exitCode));
       c.markRemoved();
       ctx.locks().forget(id);

@@ -304,8 +304,12 @@ final class StateDb implements AutoCloseable {
     });
   }
 
+  /**
+   * Records a running exec. Exec sessions die with their processes at a power loss, so this
+   * write skips the fsync that durable records need.
+   */
   void addExecSession(String containerId, ExecSession session) {
-    write(() -> {
+    writeVolatile(() -> {
       try (PreparedStatement ps = conn.prepareStatement("INSERT INTO exec_sessions"
           + " (id, container_id, pid, command, started_at) VALUES (?, ?, ?, ?, ?)")) {
         ps.setString(1, session.id());
@@ -319,11 +323,12 @@ final class StateDb implements AutoCloseable {
     });
   }
 
+  /** Forgets exec sessions; like {@link #addExecSession}, without an fsync. */
   void removeExecSessions(String containerId, List<String> sessionIds) {
     if (sessionIds.isEmpty()) {
       return;
     }
-    write(() -> {
+    writeVolatile(() -> {
       try (PreparedStatement ps = conn.prepareStatement(
           "DELETE FROM exec_sessions WHERE container_id = ? AND id = ?")) {
         for (String sessionId : sessionIds) {
@@ -437,6 +442,29 @@ final class StateDb implements AutoCloseable {
       throw damaged(file, e);
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** As {@link #write}, committed without waiting for the disk (WAL, synchronous=NORMAL). */
+  private <T> T writeVolatile(SqlWork<T> work) {
+    lock.lock();
+    try {
+      setSynchronous("NORMAL");
+      try {
+        return write(work);
+      } finally {
+        setSynchronous("FULL");
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void setSynchronous(String mode) {
+    try (Statement st = conn.createStatement()) {
+      st.execute("PRAGMA synchronous = " + mode);
+    } catch (SQLException e) {
+      throw damaged(file, e);
     }
   }
 

@@ -27,12 +27,12 @@ final class Sync {
     String id = c.id();
     boolean changed = false;
     if (s.state.isActive()) {
-      var exit = ExitFiles.read(ctx.layout().exits(), ctx.layout().runDir(id), id);
-      if (exit.isPresent()) {
-        ContainerExit e = exit.get();
+      Observed seen = observe(() -> readExit(ctx, id), () -> conmonAlive(s));
+      if (seen.exit().isPresent()) {
+        ContainerExit e = seen.exit().get();
         s.exited(e.exitCode(), e.finishedAt(), e.oomKilled(), e.reason().orElse(null));
         changed = true;
-      } else if (!conmonAlive(s)) {
+      } else if (seen.conmonVanished()) {
         conmonVanished(c);
         changed = true;
       }
@@ -43,6 +43,27 @@ final class Sync {
       c.save();
     }
     pruneExecSessions(c);
+  }
+
+  /** What a sync learned of an active container's process. */
+  record Observed(java.util.Optional<ContainerExit> exit, boolean conmonVanished) {}
+
+  /**
+   * Reads the exit file and checks conmon. conmon writes the exit file just before it exits,
+   * so when conmon is found gone the file is read once more: only then is its absence final.
+   */
+  static Observed observe(java.util.function.Supplier<java.util.Optional<ContainerExit>> exitFile,
+      java.util.function.BooleanSupplier conmonAlive) {
+    var exit = exitFile.get();
+    if (exit.isPresent() || conmonAlive.getAsBoolean()) {
+      return new Observed(exit, false);
+    }
+    exit = exitFile.get();
+    return new Observed(exit, exit.isEmpty());
+  }
+
+  private static java.util.Optional<ContainerExit> readExit(RuntimeContext ctx, String id) {
+    return ExitFiles.read(ctx.layout().exits(), ctx.layout().runDir(id), id);
   }
 
   private static boolean conmonAlive(ContainerStatus s) {
