@@ -2,6 +2,7 @@ package io.berth;
 
 import io.berth.internal.DefaultRuntime;
 import io.berth.internal.RuntimeOptions;
+import io.berth.storage.ArchiveLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -82,6 +83,7 @@ public interface Runtime extends AutoCloseable {
     private String storageDriver;
     private Path conmon;
     private Duration dbBusyTimeout;
+    private ArchiveLimits archiveLimits;
 
     private Builder() {}
 
@@ -137,11 +139,22 @@ public interface Runtime extends AutoCloseable {
      *
      * @throws BerthException naming what is missing (runtime binary, conmon, permissions)
      */
+    /**
+     * Caps on what an imported or loaded archive may contain (sizes, entry counts, path
+     * lengths, decompression window, JSON depth); {@link ArchiveLimits#defaults()} when unset.
+     * Raise a cap here when a trusted image exceeds it; the error that stops it names the cap.
+     */
+    public Builder archiveLimits(ArchiveLimits limits) {
+      Settings.once(this.archiveLimits, "archiveLimits");
+      this.archiveLimits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
     public Runtime build() {
       return DefaultRuntime.open(new RuntimeOptions(Optional.ofNullable(root),
           Optional.ofNullable(runRoot), Optional.ofNullable(ociRuntime),
           Optional.ofNullable(storageDriver), Optional.ofNullable(conmon),
-          Optional.ofNullable(dbBusyTimeout)));
+          Optional.ofNullable(dbBusyTimeout), Optional.ofNullable(archiveLimits)));
     }
   }
 }

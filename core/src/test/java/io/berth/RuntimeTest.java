@@ -116,6 +116,19 @@ class RuntimeTest {
   }
 
   @Test
+  void archiveLimits_setOnTheBuilder_areEnforcedOnImport() throws Exception {
+    Path tar = io.berth.testkit.BusyboxImage.standard().writeRootfsTar(dir.resolve("b.tar"));
+    try (Runtime runtime = Runtime.builder().root(dir.resolve("root")).runRoot(dir.resolve("run"))
+        .archiveLimits(io.berth.storage.ArchiveLimits.builder().maxEntries(10).build()).build()) {
+      assertThatThrownBy(() -> runtime.images().importRootfs(tar, "localhost/capped:1"))
+          .isInstanceOf(StorageFailureException.class)
+          .hasCauseInstanceOf(io.berth.storage.ArchiveLimitExceededException.class)
+          .hasMessageContaining("maxEntries");
+      assertThat(runtime.images().list()).isEmpty();
+    }
+  }
+
+  @Test
   void removeContainer_handleOfAnotherRuntime_isRefused() {
     try (Fixture a = new Fixture(dir.resolve("a"), "vfs", "runc");
         Fixture b = new Fixture(dir.resolve("b"), "vfs", "runc")) {

@@ -10,6 +10,7 @@ import io.berth.oci.Conmon;
 import io.berth.oci.OciException;
 import io.berth.oci.OciRuntime;
 import io.berth.oci.OciRuntimes;
+import io.berth.storage.ArchiveLimits;
 import io.berth.storage.DriverUnavailableException;
 import io.berth.storage.Image;
 import io.berth.storage.StorageException;
@@ -54,7 +55,7 @@ public final class DefaultRuntime implements Runtime {
     OciRuntime oci = OciRuntimes.cli(RuntimeChoice.choose(options.ociRuntime()),
         layout.ociRoot(), conmon);
     Metrics metrics = new Metrics();
-    Store store = openStore(layout, options.storageDriver());
+    Store store = openStore(layout, options.storageDriver(), options.archiveLimits());
     StateDb db = null;
     try {
       db = StateDb.open(layout.stateDb(),
@@ -108,25 +109,29 @@ public final class DefaultRuntime implements Runtime {
    * The driver asked for; else the one the store was created with; else, for a new store,
    * overlay if this kernel and filesystem allow it, and vfs if not.
    */
-  private static Store openStore(RuntimeLayout layout, Optional<String> driver) {
+  private static Store openStore(RuntimeLayout layout, Optional<String> driver,
+      Optional<ArchiveLimits> limits) {
     try {
       if (driver.isPresent()) {
-        return storeBuilder(layout).driver(driver.get()).build();
+        return storeBuilder(layout, limits).driver(driver.get()).build();
       }
       try {
-        return storeBuilder(layout).build();
+        return storeBuilder(layout, limits).build();
       } catch (DriverUnavailableException overlayUnusable) {
         RuntimeContext.LOG.log(System.Logger.Level.INFO, "overlay storage is not usable here ("
             + overlayUnusable.getMessage() + "); using vfs");
-        return storeBuilder(layout).driver("vfs").build();
+        return storeBuilder(layout, limits).driver("vfs").build();
       }
     } catch (StorageException e) {
       throw Errors.storage(e);
     }
   }
 
-  private static Store.Builder storeBuilder(RuntimeLayout layout) {
-    return Store.builder().root(layout.storageRoot()).runRoot(layout.storageRunRoot());
+  private static Store.Builder storeBuilder(RuntimeLayout layout,
+      Optional<ArchiveLimits> limits) {
+    Store.Builder b = Store.builder().root(layout.storageRoot()).runRoot(layout.storageRunRoot());
+    limits.ifPresent(b::limits);
+    return b;
   }
 
   /** Counters of locks and database access, for tests and diagnostics. */

@@ -1,5 +1,6 @@
 package io.berth.internal;
 
+import io.berth.storage.ArchiveLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -11,4 +12,5 @@ public record RuntimeOptions(
     Optional<String> ociRuntime,
     Optional<String> storageDriver,
     Optional<Path> conmon,
-    Optional<Duration> databaseBusyTimeout) {}
+    Optional<Duration> databaseBusyTimeout,
+    Optional<ArchiveLimits> archiveLimits) {}

@@ -174,8 +174,11 @@ class ExecTest {
           .isEqualTo("ready\n");
       int pid = p.pid();
       assertThat(HostProcess.of(pid)).isPresent();
-      assertThat(java.nio.file.Files.readString(Path.of("/proc", "" + pid, "cmdline")))
-          .startsWith("sleep\u00001000");
+      // The session's pid is a process inside the container: it shares the init's pid
+      // namespace. (Its command line may still be sh's for a moment, until the exec.)
+      assertThat(java.nio.file.Files.readSymbolicLink(Path.of("/proc", "" + pid, "ns", "pid")))
+          .isEqualTo(java.nio.file.Files.readSymbolicLink(
+              Path.of("/proc", "" + h.created().pid(), "ns", "pid")));
       assertThat(t.runtime.execSessions(h.id())).extracting(ExecProcess::id)
           .containsExactly(p.id());
       assertThat(p.waitFor(Duration.ZERO)).isEmpty();

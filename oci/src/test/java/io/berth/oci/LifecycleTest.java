@@ -84,7 +84,8 @@ class LifecycleTest {
   @ValueSource(strings = {"runc", "crun"})
   void stop_processHandlesSigterm_exitsWithItsOwnCode(String runtime) throws Exception {
     try (TestContainers t = new TestContainers(runtime, tmp)) {
-      TestContainers.Handle h = t.run("sh", "-c", "trap 'exit 3' TERM; while :; do sleep 0.05; done");
+      TestContainers.Handle h = t.run("sh", "-c", "trap 'exit 3' TERM; echo trapped; while :; do sleep 0.05; done");
+      TestContainers.awaitLine(h, "trapped");
       ContainerExit exit = ContainerStop.stop(t.runtime, h.id(), Signals.SIGTERM,
           Duration.ofSeconds(20), h.request().exitDir(), h.request().runDir(),
           h.created().conmon());

@@ -95,6 +95,25 @@ final class TestContainers implements AutoCloseable {
     return h;
   }
 
+  /**
+   * Waits until the container has written {@code line} to stdout, woken by its log growing.
+   * Tests that install a signal trap print a line after it, so no signal can beat the trap.
+   */
+  static void awaitLine(Handle h, String line) {
+    java.util.concurrent.CountDownLatch seen = new java.util.concurrent.CountDownLatch(1);
+    try (LogFollower follower = ContainerLogs.follow(h.request().logFile(), l -> {
+      if (l.stream() == LogStream.STDOUT && l.text().equals(line)) {
+        seen.countDown();
+      }
+    })) {
+      if (!seen.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        throw new AssertionError("container " + h.id() + " did not print '" + line + "'");
+      }
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   /** Deletes every container and kills every conmon, even after a failed test. */
   @Override
   public void close() {
