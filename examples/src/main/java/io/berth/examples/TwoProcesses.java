@@ -55,17 +55,39 @@ public final class TwoProcesses {
       Container c = runtime.newContainer(ContainerConfig.builder()
           .image(image.id())
           .name(name)
-          .command("sh", "-c", "trap 'exit " + EXIT_CODE + "' USR1;"
+          .command("sh", "-c", "trap 'exit " + EXIT_CODE + "' USR1; echo ready;"
               + " while true; do sleep 0.1; done")
           .build());
       try {
         c.start();
+        awaitReady(c);
       } catch (RuntimeException e) {
         runtime.removeContainer(c, true);
         throw e;
       }
       System.out.printf("Started container %s (pid %d); this JVM exits now and leaves it"
           + " running under conmon.%n", name, c.inspect(false).pid().orElse(-1));
+    }
+  }
+
+  /**
+   * Waits for the container's "ready", printed once its trap is set: a signal that came
+   * earlier would be ignored, since the shell runs as the container's init.
+   */
+  private static void awaitReady(Container c) {
+    java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+    try (io.berth.oci.LogFollower follower = io.berth.oci.ContainerLogs.follow(
+        c.inspect(false).logPath(), line -> {
+          if (line.text().equals("ready")) {
+            ready.countDown();
+          }
+        })) {
+      if (!ready.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        throw new IllegalStateException("container " + c.name() + " did not start its shell");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for " + c.name(), e);
     }
   }
 
