@@ -5,14 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.berth.Container;
 import io.berth.ContainerConfig;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Hostile values through the API: container names that are malformed, too long or look like
@@ -20,27 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * directories; user and group ids above 2^31-1. All are refused by the builders with
  * {@link IllegalArgumentException}, before anything is written.
  */
-class ApiInputTest {
-  @TempDir static Path dir;
-  static Canary canary;
-  static SecurityRoot root;
-
-  @BeforeAll
-  static void open() throws Exception {
-    canary = Canary.plant(dir.resolve("canary"));
-    root = new SecurityRoot(dir.resolve("overlay"), "overlay");
-  }
-
-  @AfterAll
-  static void close() {
-    root.close();
-  }
-
-  @AfterEach
-  void nothingWritten() throws Exception {
-    canary.assertUnchanged();
-    root.assertConsistent();
-  }
+class ApiInputTest extends HostileInputTest {
 
   private static void refused(Consumer<ContainerConfig.Builder> setting, String message) {
     List<Container> before = root.runtime.containers();

@@ -30,12 +30,8 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bombs and oversized input: each cap of {@link ArchiveLimits} stops a hostile archive early
@@ -44,29 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * through the public {@code Runtime} API; small and raised caps through a {@link Store},
  * as {@code Runtime.Builder} cannot pass limits yet.
  */
-class ArchiveLimitsTest {
-  @TempDir static Path dir;
-  static Canary canary;
-  static SecurityRoot root;
+class ArchiveLimitsTest extends HostileInputTest {
   private static int stores;
-
-  @BeforeAll
-  static void open() throws Exception {
-    canary = Canary.plant(dir.resolve("canary"));
-    root = new SecurityRoot(dir.resolve("overlay"), "overlay");
-  }
-
-  @AfterAll
-  static void close() {
-    root.close();
-  }
-
-  @AfterEach
-  void nothingEscaped() throws Exception {
-    canary.assertUnchanged();
-    root.removeImagesButBase();
-    root.assertConsistent();
-  }
 
   /** Runs {@code test} on a fresh store with {@code limits}, then checks it kept nothing. */
   private static void withStore(ArchiveLimits limits, StoreTest test) throws Exception {

@@ -20,11 +20,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What leaves a container through commit and export: only real deletions become whiteouts
@@ -33,28 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * running container that swaps a directory for a symlink to a host path while it is read
  * never gets host content into the archive.
  */
-class CommitExportTest {
-  @TempDir static Path dir;
-  static Canary canary;
-  static SecurityRoot root;
-
-  @BeforeAll
-  static void open() throws Exception {
-    canary = Canary.plant(dir.resolve("canary"));
-    root = new SecurityRoot(dir.resolve("overlay"), "overlay");
-  }
-
-  @AfterAll
-  static void close() {
-    root.close();
-  }
-
-  @AfterEach
-  void nothingEscaped() throws Exception {
-    canary.assertUnchanged();
-    root.removeImagesButBase();
-    root.assertConsistent();
-  }
+class CommitExportTest extends HostileInputTest {
 
   /** A finished container of the base image after {@code script} ran in it. */
   private static Container ranScript(String script) {

@@ -7,10 +7,6 @@ import io.berth.storage.UnsafeArchiveEntryException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -19,37 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * through a symlink or name {@code .}, {@code ..} or nothing; a whiteout and a re-creation of
  * the same path in one layer give the same rootfs whatever their order, on both drivers.
  */
-class HostileWhiteoutTest {
-  @TempDir static Path dir;
-  static Canary canary;
-  static SecurityRoot overlay;
-  static SecurityRoot vfs;
-
-  @BeforeAll
-  static void open() throws Exception {
-    canary = Canary.plant(dir.resolve("canary"));
-    overlay = new SecurityRoot(dir.resolve("overlay"), "overlay");
-    vfs = new SecurityRoot(dir.resolve("vfs"), "vfs");
-  }
-
-  @AfterAll
-  static void close() {
-    overlay.close();
-    vfs.close();
-  }
-
-  @AfterEach
-  void nothingEscaped() throws Exception {
-    canary.assertUnchanged();
-    for (SecurityRoot r : List.of(overlay, vfs)) {
-      r.removeImagesButBase();
-      r.assertConsistent();
-    }
-  }
-
-  private static SecurityRoot root(String driver) {
-    return driver.equals("vfs") ? vfs : overlay;
-  }
+class HostileWhiteoutTest extends HostileInputTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"overlay", "vfs"})
@@ -85,12 +51,12 @@ class HostileWhiteoutTest {
     Path layout = ImageArchive.of("localhost/wh-lower:1", Layer.plain(Tar.busybox().bytes()),
         Layer.plain(lower), Layer.plain(upper)).writeLayout(dir.resolve("wh-lower-" + driver));
     if (driver.equals("vfs")) {
-      assertThat(vfs.rejectedLoad(layout, UnsafeArchiveEntryException.class))
+      assertThat(root("vfs").rejectedLoad(layout, UnsafeArchiveEntryException.class))
           .hasMessageContaining("goes through the symlink 'evil'");
-      assertThat(vfs.runtime.images().find("localhost/wh-lower:1")).isEmpty();
+      assertThat(root("vfs").runtime.images().find("localhost/wh-lower:1")).isEmpty();
     } else {
-      overlay.runtime.images().load(layout);
-      assertThat(overlay.inside("localhost/wh-lower:1", "evil", "evil/secret"))
+      root.runtime.images().load(layout);
+      assertThat(root.inside("localhost/wh-lower:1", "evil", "evil/secret"))
           .containsExactly(Map.entry("evil", "dir 0755 0:0"),
               Map.entry("evil/secret", "missing"));
     }

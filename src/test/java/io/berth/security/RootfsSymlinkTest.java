@@ -17,10 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -31,44 +28,24 @@ import org.junit.jupiter.params.provider.ValueSource;
  * directory, {@code /dev} and {@code /proc}. Berth writes nothing into a rootfs on the host;
  * the OCI runtime resolves the working directory and mount targets inside the container.
  */
-class RootfsSymlinkTest {
-  @TempDir static Path dir;
-  static Canary canary;
-  static SecurityRoot root;
+class RootfsSymlinkTest extends HostileInputTest {
 
-  @BeforeAll
-  static void open() throws Exception {
-    canary = Canary.plant(dir.resolve("canary"));
-    root = new SecurityRoot(dir.resolve("overlay"), "overlay");
-  }
+  private static SecurityRoot crunRoot;
 
-  @AfterAll
-  static void close() {
-    root.close();
-    if (crunRoot != null) {
-      crunRoot.close();
-    }
-  }
-
-  static SecurityRoot crunRoot;
-
-  private static SecurityRoot root(String ociRuntime) throws Exception {
+  /** The overlay root driven by {@code ociRuntime}: runc, or crun (opened on first use). */
+  private static SecurityRoot rootOn(String ociRuntime) throws Exception {
     if (ociRuntime.equals("runc")) {
       return root;
     }
     if (crunRoot == null) {
-      crunRoot = new SecurityRoot(dir.resolve("crun"), "overlay", "crun");
+      crunRoot = openRoot("crun", "overlay", "crun");
     }
     return crunRoot;
   }
 
-  @AfterEach
-  void nothingEscaped() throws Exception {
-    canary.assertUnchanged();
-    for (SecurityRoot r : crunRoot == null ? List.of(root) : List.of(root, crunRoot)) {
-      r.removeImagesButBase();
-      r.assertConsistent();
-    }
+  @AfterAll
+  static void forgetCrunRoot() {
+    crunRoot = null; // closed with the other roots
   }
 
   /** Starts a container of {@code image} as {@code user}, expecting the lookup to fail. */
@@ -239,7 +216,7 @@ class RootfsSymlinkTest {
   @ValueSource(strings = {"runc", "crun"})
   void start_bindMountOntoImageSymlinkOutOfTheRootfs_landsInsideTheRootfs(String oci)
       throws Exception {
-    SecurityRoot r = root(oci);
+    SecurityRoot r = rootOn(oci);
     r.importTar(Tar.busybox().dir(canary.relative(), 0755)
         .symlink("data", canary.dir().toString()).bytes(), "localhost/bind-link:1");
     Path source = Files.createDirectories(dir.resolve("bind-source-" + oci));

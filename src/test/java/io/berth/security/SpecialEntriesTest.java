@@ -12,11 +12,7 @@ import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarConstants;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Device nodes, fifos, setuid and setgid files, the root entry, overlay xattrs and owner ids:
@@ -24,28 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * container's device cgroup denies what the image's nodes point at); overlay xattrs are never
  * applied from a layer; owners outside 0..2^32-2 are rejected.
  */
-class SpecialEntriesTest {
-  @TempDir static Path dir;
-  static Canary canary;
-  static SecurityRoot root;
-
-  @BeforeAll
-  static void open() throws Exception {
-    canary = Canary.plant(dir.resolve("canary"));
-    root = new SecurityRoot(dir.resolve("overlay"), "overlay");
-  }
-
-  @AfterAll
-  static void close() {
-    root.close();
-  }
-
-  @AfterEach
-  void nothingEscaped() throws Exception {
-    canary.assertUnchanged();
-    root.removeImagesButBase();
-    root.assertConsistent();
-  }
+class SpecialEntriesTest extends HostileInputTest {
 
   /** Major and minor of the disk that holds the test's files. */
   private static int[] hostDisk() throws Exception {
