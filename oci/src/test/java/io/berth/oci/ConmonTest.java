@@ -12,10 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -73,29 +70,11 @@ class ConmonTest {
         FileLock lock = file.getChannel().lock();
         TestContainers t = new TestContainers(runtime, tmp)) {
       TestContainers.Handle h = t.run("sleep", "1000");
-      List<String> targets = new ArrayList<>();
-      int conmonPid = h.created().conmonPid();
-      try (Stream<Path> fds = Files.list(Path.of("/proc", "" + conmonPid, "fd"))) {
-        for (Path fd : (Iterable<Path>) fds::iterator) {
-          try {
-            targets.add(Files.readSymbolicLink(fd).toString());
-          } catch (java.nio.file.NoSuchFileException e) {
-            // Closed while we listed.
-          }
-        }
-      }
-      assertThat(targets).isNotEmpty().noneMatch(s -> s.contains("berth-leak-marker"))
+      assertThat(TestFiles.openFiles("" + h.created().conmonPid())).isNotEmpty()
+          .noneMatch(s -> s.contains("berth-leak-marker"))
           .noneMatch(s -> s.endsWith(".jar"));
       // Our own JVM does hold it: the check above can fail.
-      try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-        assertThat(fds.map(p -> {
-          try {
-            return Files.readSymbolicLink(p).toString();
-          } catch (Exception e) {
-            return "";
-          }
-        })).anyMatch(s -> s.contains("berth-leak-marker"));
-      }
+      assertThat(TestFiles.openFiles("self")).anyMatch(s -> s.contains("berth-leak-marker"));
     }
   }
 

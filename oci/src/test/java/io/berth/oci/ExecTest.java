@@ -4,13 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -200,6 +209,72 @@ class ExecTest {
           .isEqualTo("got ping\n");
       assertThat(p.waitFor()).isEqualTo(9);
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"runc", "crun"})
+  void execStreaming_jvmHoldsFilesAndLocks_noneLeakIntoRuntime(String runtime) throws Exception {
+    TestContainers.Handle h = running(runtime);
+    Path marker = tmp.resolve("berth-leak-marker.lock");
+    try (RandomAccessFile file = new RandomAccessFile(marker.toFile(), "rw");
+        FileLock lock = file.getChannel().lock();
+        ExecProcess p = t.runtime.execStreaming(h.id(), ExecRequest.builder()
+            .command("sh", "-c", "echo ready; exec sleep 1000").build())) {
+      assertThat(new String(p.stdout().readNBytes(6), StandardCharsets.UTF_8))
+          .isEqualTo("ready\n");
+      // The runtime's exec command is still running (it waits for sleep): our child.
+      List<ProcessHandle> execs = ProcessHandle.current().children()
+          .filter(c -> commandLine(c).contains(" exec ") && commandLine(c).contains(h.id()))
+          .toList();
+      assertThat(execs).hasSize(1);
+      assertThat(TestFiles.openFiles("" + execs.get(0).pid())).isNotEmpty()
+          .noneMatch(f -> f.contains("berth-leak-marker"))
+          .noneMatch(f -> f.endsWith(".jar"));
+      assertThat(TestFiles.openFiles("self")).anyMatch(f -> f.contains("berth-leak-marker"));
+    }
+  }
+
+  private static String commandLine(ProcessHandle process) {
+    try {
+      return Files.readString(Path.of("/proc", "" + process.pid(), "cmdline"))
+          .replace('\0', ' ');
+    } catch (IOException e) {
+      return ""; // exited meanwhile
+    }
+  }
+
+  /**
+   * crun hands our pipes to the exec'd process, so a background child that keeps stdout open
+   * means no end-of-file ever, and only close() can end a blocked read. (runc copies exec stdio
+   * through pipes of its own and lingers until their end-of-file; close() kills it.)
+   */
+  @Test
+  void execStreaming_closedWhileBackgroundChildHoldsStdout_readerWoken() throws Exception {
+    TestContainers.Handle h = running("crun");
+    ExecProcess p = t.runtime.execStreaming(h.id(), ExecRequest.builder()
+        .command("sh", "-c", "sleep 1000 & echo ready; exec sleep 1000").build());
+    CountDownLatch started = new CountDownLatch(1);
+    CompletableFuture<Object> reader = CompletableFuture.supplyAsync(() -> {
+      try {
+        byte[] chunk = new byte[64];
+        while (p.stdout().read(chunk) >= 0) {
+          started.countDown();
+        }
+        return "end of file";
+      } catch (IOException e) {
+        return e;
+      }
+    });
+    try {
+      assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+      p.kill(Signals.SIGKILL);
+      assertThat(p.waitFor(TIMEOUT)).isEqualTo(OptionalInt.of(137));
+      // The background sleep keeps stdout open after the exec'd process died: no end-of-file.
+      assertThat(reader).isNotDone();
+    } finally {
+      p.close();
+    }
+    assertThat(reader.get(30, TimeUnit.SECONDS)).isInstanceOf(IOException.class);
   }
 
   @ParameterizedTest

@@ -90,8 +90,8 @@ public final class ConmonLauncher {
     int[] err = Spawn.pipe();
     int pid;
     try {
-      pid = Spawn.spawn(argv, environment(), new int[] {err[1], err[1], sync[1], start[0]},
-          r.runDir());
+      pid = Spawn.spawn(argv, environment(),
+          new int[] {Spawn.DEV_NULL, err[1], err[1], sync[1], start[0]}, r.runDir());
     } catch (IllegalStateException e) {
       closeAll(sync[0], sync[1], start[0], start[1], err[0], err[1]);
       throw new OciRuntimeException(e.getMessage() + "; check the conmon binary "

@@ -13,7 +13,9 @@ import io.berth.oci.internal.spec.CapabilityNames;
 import io.berth.oci.internal.spec.RuntimeSpec;
 import io.berth.oci.internal.spec.SpecJson;
 import io.berth.oci.internal.spec.UserResolver;
+import io.berth.oci.internal.sys.ChildProcess;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,9 +62,10 @@ final class ExecRunner {
   ExecResult run(String id, ExecRequest request, Duration timeout) {
     Prepared p = prepare(id, request);
     try {
-      Process process = CommandRunner.start(p.argv());
-      CommandRunner.Result r = CommandRunner.collect(process, p.argv(),
-          request.stdin().orElse(null), timeout, () -> p.killProcess(Signals.SIGKILL));
+      InputStream stdin = request.stdin().orElse(null);
+      ChildProcess process = CommandRunner.start(p.argv(), stdin != null);
+      CommandRunner.Result r = CommandRunner.collect(process, p.argv(), stdin, timeout,
+          () -> p.killProcess(Signals.SIGKILL));
       if (r.timedOut()) {
         throw new ExecTimeoutException("exec of " + request.command() + " in container " + id
             + " ran longer than " + timeout + " and was killed", timeout);
@@ -76,16 +79,26 @@ final class ExecRunner {
 
   ExecProcess start(String id, ExecRequest request) {
     Prepared p = prepare(id, request);
-    Process process;
+    ExecSession session;
     try {
-      process = CommandRunner.start(p.argv());
-    } catch (OciException e) {
+      ChildProcess process = CommandRunner.start(p.argv(), true);
+      try {
+        session = new ExecSession(id, p, process, request.stdin().orElse(null),
+            sessions::remove);
+      } catch (RuntimeException e) {
+        process.signal(Signals.SIGKILL);
+        process.reap();
+        throw e;
+      }
+    } catch (RuntimeException e) {
       p.delete();
       throw e;
     }
-    ExecSession session = new ExecSession(id, p, process, request.stdin().orElse(null),
-        sessions::remove);
     sessions.put(session.id(), session);
+    if (!session.isAlive()) {
+      // It may have ended, and tried to unregister, before it was registered.
+      sessions.remove(session.id());
+    }
     return session;
   }
 

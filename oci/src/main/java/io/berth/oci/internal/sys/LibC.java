@@ -9,10 +9,12 @@ import com.sun.jna.ptr.IntByReference;
 /**
  * The libc calls Java lacks, bound through JNA. Every method sets errno on failure and throws
  * {@link LastErrorException} (carrying errno) instead of returning -1, except the posix_spawn
- * family, which returns the error number. Linux on 64-bit only (size_t is a Java long).
+ * family, which returns the error number. Linux on 64-bit only (size_t is a Java long). Bound
+ * to glibc by its soname, so every symbol resolves in glibc itself, not in whatever library of
+ * the process's global scope defines it first.
  */
 public interface LibC extends Library {
-  LibC INSTANCE = Native.load("c", LibC.class);
+  LibC INSTANCE = Native.load("libc.so.6", LibC.class);
 
   int O_RDONLY = 0;
   int O_WRONLY = 1;
@@ -40,6 +42,9 @@ public interface LibC extends Library {
   int ECHILD = 10;
 
   int WNOHANG = 1;
+
+  int EFD_CLOEXEC = O_CLOEXEC;
+  int EFD_NONBLOCK = O_NONBLOCK;
 
   short POSIX_SPAWN_SETPGROUP = 0x02;
   short POSIX_SPAWN_SETSIGDEF = 0x04;
@@ -81,6 +86,12 @@ public interface LibC extends Library {
   long read(int fd, byte[] buf, long count) throws LastErrorException;
 
   long write(int fd, byte[] buf, long count) throws LastErrorException;
+
+  long read(int fd, Pointer buf, long count) throws LastErrorException;
+
+  long write(int fd, Pointer buf, long count) throws LastErrorException;
+
+  int eventfd(int initialValue, int flags) throws LastErrorException;
 
   int pipe2(int[] fds, int flags) throws LastErrorException;
 
