@@ -57,11 +57,14 @@ class MultiProcessTest {
     c.unmount();
   }
 
-  @Test
-  void jvmKilledBetweenRuntimeCreateAndSave_nextOpenLeavesNothingBehind() throws Exception {
+  /** init saves CREATED after the runtime's create; start saves only RUNNING, after its start. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"init", "start"})
+  void jvmKilledBetweenRuntimeCreateAndSave_nextOpenLeavesNothingBehind(String action)
+      throws Exception {
     Container c = f.create("sh", "-c", "exit 4");
 
-    ChildJvm.Result crashed = ChildJvm.run(dir, DRIVER, RUNTIME, "init", c.id(),
+    ChildJvm.Result crashed = ChildJvm.run(dir, DRIVER, RUNTIME, action, c.id(),
         "-Dio.berth.internal.crashAt=after-runtime-create");
     assertThat(crashed.exitCode()).as(crashed.stderr()).isEqualTo(137);
     assertThat(processesMentioning(c.id())).as("conmon outlived the crash").isNotEmpty();

@@ -71,11 +71,13 @@ final class DefaultContainer implements Container {
 
   /** Re-reads the record and folds in what conmon and the runtime say happened since. */
   void syncNow() {
-    ContainerRecord fresh = ctx.db().load(id).orElseThrow(() -> {
+    StateDb.Live live = ctx.db().loadLive(id).orElseThrow(() -> {
       markRemoved();
       return new ContainerRemovedException(id);
     });
-    record = fresh;
+    // The config never changes, so only the live part is read back.
+    record = new ContainerRecord(id, name, record.imageId(), record.createdAt(), config,
+        live.status(), live.execSessions());
     Sync.reconcile(this);
   }
 

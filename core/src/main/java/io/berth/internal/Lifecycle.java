@@ -38,7 +38,7 @@ final class Lifecycle {
       throw new ContainerExistsException(c.id(), s.state, "container " + c.id()
           + " has already been created in the runtime (state " + s.state + ")");
     }
-    createInRuntime(c);
+    createInRuntime(c, true);
   }
 
   static void start(DefaultContainer c) {
@@ -57,7 +57,9 @@ final class Lifecycle {
       removeFromRuntime(c, true); // a finished container is re-created afresh
     }
     if (s.state == ContainerState.CONFIGURED) {
-      createInRuntime(c);
+      // Not saved as CREATED: the start that follows saves RUNNING, and a process killed in
+      // between leaves a configured record with a run dir, which Recovery cleans up.
+      createInRuntime(c, false);
     }
   }
 
@@ -78,9 +80,10 @@ final class Lifecycle {
 
   /**
    * Mounts the rootfs, writes the bundle and has conmon create the container: CONFIGURED →
-   * CREATED. On failure nothing is left: no runtime entry, no mount, no run files.
+   * CREATED, saved if {@code save}. On failure nothing is left: no runtime entry, no mount, no
+   * run files.
    */
-  private static void createInRuntime(DefaultContainer c) {
+  private static void createInRuntime(DefaultContainer c, boolean save) {
     RuntimeContext ctx = c.ctx();
     String id = c.id();
     ContainerStatus s = c.status();
@@ -113,7 +116,9 @@ final class Lifecycle {
       s.startedAt = null;
       s.oomKilled = false;
       s.reason = null;
-      c.save();
+      if (save) {
+        c.save();
+      }
     } catch (IOException | RuntimeException e) {
       undoCreate(c);
       if (e instanceof OciException oe) {
@@ -149,7 +154,7 @@ final class Lifecycle {
   /**
    * Deletes the container from the runtime and frees its mount: STOPPED → EXITED,
    * CREATED → CONFIGURED, as the reference's cleanup does; with {@code reinit}, → CONFIGURED
-   * and unsaved, for a create that follows at once.
+   * for a create that follows at once (saved, so a crash during that create is recognised).
    */
   static void removeFromRuntime(DefaultContainer c, boolean reinit) {
     ContainerStatus s = c.status();
@@ -170,9 +175,7 @@ final class Lifecycle {
     } else if (s.state.hasExited()) {
       s.state = ContainerState.EXITED;
     }
-    if (!reinit) {
-      c.save();
-    }
+    c.save();
   }
 
   static void cleanup(DefaultContainer c) {

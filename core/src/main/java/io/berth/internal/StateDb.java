@@ -205,6 +205,26 @@ final class StateDb implements AutoCloseable {
     });
   }
 
+  /** What a sync needs: the status and exec sessions, without re-reading the fixed config. */
+  record Live(ContainerStatus status, List<ExecSession> execSessions) {}
+
+  /** The status and exec sessions of container {@code id}, in one query. */
+  Optional<Live> loadLive(String id) {
+    return read(() -> {
+      try (PreparedStatement ps = conn.prepareStatement("SELECT c.id, c.state, (SELECT"
+          + " json_group_array(json_array(e.id, e.pid, json(e.command), e.started_at)) FROM"
+          + " exec_sessions e WHERE e.container_id = c.id) FROM containers c WHERE c.id = ?")) {
+        ps.setString(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.<Live>empty();
+          }
+          return Optional.of(new Live(status(rs.getString(2)), sessions(id, rs.getString(3))));
+        }
+      }
+    });
+  }
+
   /** Every container, in creation order, in one query. */
   List<ContainerRecord> loadAll() {
     return read(() -> {
@@ -406,12 +426,21 @@ final class StateDb implements AutoCloseable {
     String id = rs.getString(1);
     StoredConfig stored = Json.read(rs.getString(5), StoredConfig.class);
     ContainerConfig config = stored.toConfig();
-    ContainerStatus status = Json.read(rs.getString(6), ContainerStatus.class);
+    return new ContainerRecord(id, rs.getString(2), rs.getString(3),
+        Instant.parse(rs.getString(4)), config, status(rs.getString(6)),
+        sessions(id, rs.getString(7)));
+  }
+
+  private static ContainerStatus status(String json) {
+    ContainerStatus status = Json.read(json, ContainerStatus.class);
     if (status.state == null) {
       status.state = ContainerState.UNKNOWN;
     }
+    return status;
+  }
+
+  private static List<ExecSession> sessions(String id, String execs) throws SQLException {
     List<ExecSession> sessions = new ArrayList<>();
-    String execs = rs.getString(7);
     if (execs != null && !execs.equals("[]")) {
       try {
         for (List<Object> row : Json.MAPPER.readValue(execs, EXEC_ROWS)) {
@@ -424,8 +453,7 @@ final class StateDb implements AutoCloseable {
         throw new SQLException("unreadable exec sessions of container " + id, e);
       }
     }
-    return new ContainerRecord(id, rs.getString(2), rs.getString(3),
-        Instant.parse(rs.getString(4)), config, status, sessions);
+    return sessions;
   }
 
   @FunctionalInterface
