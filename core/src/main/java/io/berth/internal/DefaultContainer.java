@@ -63,7 +63,16 @@ final class DefaultContainer implements Container {
 
   /** Saves the status; a vanished row means the container was removed meanwhile. */
   void save() {
-    if (!ctx.db().saveStatus(id, record.status())) {
+    save(true);
+  }
+
+  /** Saves a passing state (STOPPING, REMOVING) without waiting for the disk. */
+  void saveTransient() {
+    save(false);
+  }
+
+  private void save(boolean durable) {
+    if (!ctx.db().saveStatus(id, record.status(), durable)) {
       markRemoved();
       throw new ContainerRemovedException(id);
     }

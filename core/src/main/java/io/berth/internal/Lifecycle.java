@@ -278,7 +278,7 @@ final class Lifecycle {
             c.ctx().store().image(c.record().imageId()).config());
         if (s.state != ContainerState.STOPPING) {
           s.state = ContainerState.STOPPING;
-          c.save();
+          c.saveTransient();
         }
         return new StopPlan(signal, new HostProcess(s.conmonPid, s.conmonStartTicks));
       }

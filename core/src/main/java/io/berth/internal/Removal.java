@@ -59,7 +59,7 @@ final class Removal {
         Lifecycle.killForRemoval(c);
       }
       s.state = ContainerState.REMOVING;
-      c.save();
+      c.saveTransient();
       // The process is gone, so the runtime's delete and the removal of files are independent:
       // run the runtime binary while this thread removes the rootfs.
       CompletableFuture<Void> runtimeDelete =

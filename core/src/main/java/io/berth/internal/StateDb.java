@@ -314,14 +314,24 @@ final class StateDb implements AutoCloseable {
    * @return false if the row no longer exists (the container was removed)
    */
   boolean saveStatus(String id, ContainerStatus status) {
-    return write(() -> {
+    return saveStatus(id, status, true);
+  }
+
+  /**
+   * Saves a container's status; {@code durable} false skips the fsync, for passing states
+   * (STOPPING, REMOVING) whose loss at a power cut the next open repairs anyway. They still
+   * survive a killed process: the write is in the WAL, in the kernel's page cache.
+   */
+  boolean saveStatus(String id, ContainerStatus status, boolean durable) {
+    SqlWork<Boolean> work = () -> {
       try (PreparedStatement ps = conn.prepareStatement(
           "UPDATE containers SET state = ? WHERE id = ?")) {
         ps.setString(1, Json.write(status));
         ps.setString(2, id);
         return ps.executeUpdate() == 1;
       }
-    });
+    };
+    return durable ? write(work) : writeVolatile(work);
   }
 
   /**
