@@ -55,7 +55,7 @@ final class PipeEnd {
     }
   }
 
-  /** Writes between 1 and {@code count} bytes of {@code buf}, waiting for room; returns how many. */
+  /** Writes 1 to {@code count} bytes of {@code buf}, waiting for room; returns how many. */
   int write(Memory buf, int count) throws IOException {
     poll.enter();
     try {

@@ -22,7 +22,7 @@ public final class Spawn {
 
   /** A generous size for glibc's posix_spawn_file_actions_t (80 bytes). */
   private static final int ACTIONS_SIZE = 512;
-  /** Descriptors handed in are first moved at or above this, so no dup2 overwrites another source. */
+  /** Where sources that a dup2 could overwrite are moved first. */
   private static final int SAFE_FD_FLOOR = 64;
 
   private Spawn() {}
