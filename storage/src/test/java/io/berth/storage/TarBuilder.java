@@ -70,6 +70,15 @@ final class TarBuilder {
     return put(e, null);
   }
 
+  /** A fifo ({@code LF_FIFO}) or device node ({@code LF_CHR}, {@code LF_BLK}). */
+  TarBuilder special(String name, byte type, int major, int minor) {
+    TarArchiveEntry e = new TarArchiveEntry(name, type);
+    e.setMode(0644);
+    e.setDevMajor(major);
+    e.setDevMinor(minor);
+    return put(e, null);
+  }
+
   byte[] build() {
     try {
       tar.finish();

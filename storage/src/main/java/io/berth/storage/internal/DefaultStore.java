@@ -25,6 +25,7 @@ import io.berth.storage.internal.json.Descriptor;
 import io.berth.storage.internal.stream.Digests;
 import io.berth.storage.internal.sys.FileHandle;
 import io.berth.storage.internal.sys.Posix;
+import io.berth.storage.internal.sys.StackedDirectory;
 import io.berth.storage.internal.sys.Stat;
 import io.berth.storage.internal.tar.TarWriter;
 import io.berth.storage.internal.tar.TreeArchiver;
@@ -589,22 +590,66 @@ public final class DefaultStore implements Store {
     buffered.flush();
   }
 
+  /**
+   * Reads a mounted container's tree through its mount (holding a mount count meanwhile); an
+   * unmounted one's, when the driver keeps overlay layers, straight from its layers: mounting
+   * costs little, but the unmount afterwards syncs the whole upper filesystem.
+   */
   @Override
   public void export(String containerId, OutputStream out, TarOptions options) {
     Objects.requireNonNull(out, "out");
     Objects.requireNonNull(options, "options");
-    Path rootfs = mount(containerId);
+    boolean counted = false;
+    StackedDirectory root = null;
     try {
+      try (StoreLock.Held held = locked()) {
+        Metadata.ContainerRecord c = record(containerId);
+        if (driver.whiteoutFormat() == StorageDriver.WhiteoutFormat.OVERLAY
+            && counts.get(containerId).isEmpty()) {
+          root = layerStack(c);
+        } else {
+          Path rootfs = mount(containerId);
+          counted = true;
+          root = StackedDirectory.plain(FileHandle.openDirectory(rootfs));
+        }
+      }
       BufferedOutputStream buffered = new BufferedOutputStream(new NonClosing(out), 1 << 20);
       TarWriter tar = new TarWriter(buffered);
-      new TreeArchiver(tar, options.mtime()).writeTree(rootfs);
+      new TreeArchiver(tar, options.mtime()).writeTree(root);
       tar.finish();
       buffered.flush();
     } catch (IOException e) {
       throw new StorageException("could not export container " + containerId + ": "
           + e.getMessage(), e);
     } finally {
-      unmount(containerId, false);
+      if (root != null) {
+        root.close();
+      }
+      if (counted) {
+        unmount(containerId, false);
+      }
+    }
+  }
+
+  /** The root directories of a container's layer and its image's layers, top first. */
+  private StackedDirectory layerStack(Metadata.ContainerRecord c) throws IOException {
+    Metadata.ImageRecord image = meta.image(c.imageId()).orElseThrow(() ->
+        new CorruptStoreException("container " + c.id() + " is based on image " + c.imageId()
+            + ", which the store does not have"));
+    List<String> topFirst = new ArrayList<>();
+    topFirst.add(c.layerId());
+    for (int i = image.layerIds().size() - 1; i >= 0; i--) {
+      topFirst.add(image.layerIds().get(i));
+    }
+    List<FileHandle> handles = new ArrayList<>();
+    try {
+      for (String id : topFirst) {
+        handles.add(FileHandle.openDirectory(driver.contentDir(id)));
+      }
+      return StackedDirectory.overlayRoots(handles);
+    } catch (IOException | RuntimeException e) {
+      handles.forEach(FileHandle::close);
+      throw e;
     }
   }
 

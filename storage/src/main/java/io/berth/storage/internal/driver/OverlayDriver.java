@@ -8,6 +8,7 @@ import io.berth.storage.internal.sys.FileHandle;
 import io.berth.storage.internal.sys.FileTrees;
 import io.berth.storage.internal.sys.MountTable;
 import io.berth.storage.internal.sys.Posix;
+import io.berth.storage.internal.sys.StackedDirectory;
 import io.berth.storage.internal.sys.Stat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -286,10 +286,8 @@ public final class OverlayDriver implements StorageDriver {
         if (s.isWhiteout()) {
           out.add(new LayerChange(child, LayerChange.Kind.DELETED));
         } else if (s.isDirectory()) {
-          byte[] opaque = f.xattr("trusted.overlay.opaque");
-          boolean isOpaque = opaque != null && Arrays.equals(opaque, new byte[] {'y'});
-          out.add(new LayerChange(child,
-              isOpaque ? LayerChange.Kind.OPAQUE_DIRECTORY : LayerChange.Kind.CHANGED));
+          out.add(new LayerChange(child, StackedDirectory.isOpaque(f)
+              ? LayerChange.Kind.OPAQUE_DIRECTORY : LayerChange.Kind.CHANGED));
           walk(f, child, depth + 1, out);
         } else {
           out.add(new LayerChange(child, LayerChange.Kind.CHANGED));

@@ -4,6 +4,7 @@ import io.berth.storage.ImageFormatException;
 import io.berth.storage.LayerChange;
 import io.berth.storage.internal.sys.FileHandle;
 import io.berth.storage.internal.sys.Posix;
+import io.berth.storage.internal.sys.StackedDirectory;
 import io.berth.storage.internal.sys.Stat;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,24 +52,28 @@ public final class TreeArchiver {
 
   /** Writes everything under {@code root} (not {@code root} itself), depth first, sorted. */
   public void writeTree(Path root) throws IOException {
-    try (FileHandle top = FileHandle.openDirectory(root)) {
-      writeChildren(top, "", 0);
+    try (StackedDirectory top = StackedDirectory.plain(FileHandle.openDirectory(root))) {
+      writeTree(top);
     }
   }
 
-  private void writeChildren(FileHandle dir, String rel, int depth) throws IOException {
+  /** As {@link #writeTree(Path)}, for a directory that may be a stack of layers. */
+  public void writeTree(StackedDirectory root) throws IOException {
+    writeChildren(root, "", 0);
+  }
+
+  private void writeChildren(StackedDirectory dir, String rel, int depth) throws IOException {
     FileHandle.checkDepth(depth, rel);
-    for (String name : dir.list()) {
+    for (String name : dir.names()) {
       String child = rel.isEmpty() ? name : rel + "/" + name;
-      Optional<FileHandle> h = dir.child(name);
-      if (h.isEmpty()) {
-        vanished(child);
+      Optional<StackedDirectory.Child> c = dir.child(name, () -> vanished(child));
+      if (c.isEmpty()) {
         continue;
       }
-      try (FileHandle f = h.get()) {
-        writeEntry(f, child);
-        if (f.stat().isDirectory()) {
-          writeChildren(f, child, depth + 1);
+      try (StackedDirectory.Child entry = c.get()) {
+        writeEntry(entry.file(), child);
+        if (entry.directory().isPresent()) {
+          writeChildren(entry.directory().get(), child, depth + 1);
         }
       }
     }
