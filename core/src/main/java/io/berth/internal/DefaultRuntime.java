@@ -58,6 +58,7 @@ public final class DefaultRuntime implements Runtime {
     Store store = openStore(layout, options.storageDriver(), options.archiveLimits());
     StateDb db = null;
     try {
+      SqliteNative.useCopyUnder(layout.cache());
       db = StateDb.open(layout.stateDb(),
           options.databaseBusyTimeout().orElse(DEFAULT_BUSY_TIMEOUT), metrics);
       RuntimeContext ctx = new RuntimeContext(layout, db, new ContainerLocks(layout.locks(),
