@@ -2,7 +2,9 @@ package io.berth.storage.internal;
 
 import io.berth.storage.CorruptStoreException;
 import io.berth.storage.StorageException;
+import io.berth.storage.internal.stream.DigestingInputStream;
 import io.berth.storage.internal.stream.Digests;
+import io.berth.storage.internal.tar.TarIndexReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -10,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -18,14 +22,29 @@ import java.util.TreeSet;
  * {@code <root>/tmp/} first, fsynced, and renamed into place once its digest is known, so a
  * blob under its name is always complete. Thread-safe (the file system is the state); the
  * store calls {@link #commit} and {@link #delete} under its lock.
+ *
+ * <p>An uncompressed layer blob may instead be kept as a tar index under
+ * {@code <root>/blobs/tarindex/<hex>}: the archive's headers plus references into an unpacked
+ * layer whose diff id is that digest (any such layer holds the same files), so the store does
+ * not hold every uncompressed layer twice. Reading one rebuilds the archive and checks its
+ * digest at the end.
  */
 final class BlobStore {
-  private final Path dir;
-  private final Path tmp;
+  /** Where the unpacked content of the layers with a given diff id is, if any is left. */
+  interface LayerContent {
+    Optional<Path> contentOf(String diffId);
+  }
 
-  BlobStore(Path root) throws IOException {
+  private final Path dir;
+  private final Path indexDir;
+  private final Path tmp;
+  private final LayerContent layers;
+
+  BlobStore(Path root, LayerContent layers) throws IOException {
     this.dir = Files.createDirectories(root.resolve("blobs").resolve("sha256"));
+    this.indexDir = Files.createDirectories(root.resolve("blobs").resolve("tarindex"));
     this.tmp = Files.createDirectories(root.resolve("tmp"));
+    this.layers = layers;
   }
 
   Path tmpDir() {
@@ -36,8 +55,12 @@ final class BlobStore {
     return dir.resolve(Digests.hexOf(digest));
   }
 
+  private Path indexPath(String digest) {
+    return indexDir.resolve(Digests.hexOf(digest));
+  }
+
   boolean has(String digest) {
-    return Files.exists(path(digest));
+    return Files.exists(path(digest)) || Files.exists(indexPath(digest));
   }
 
   Path newTempFile(String purpose) {
@@ -55,8 +78,21 @@ final class BlobStore {
    * @return true if the blob is new, false if the store had it (the temp file is deleted)
    */
   boolean commit(Path temp, String digest) throws IOException {
-    Path target = path(digest);
-    if (Files.exists(target)) {
+    return moveIntoPlace(temp, digest, path(digest));
+  }
+
+  /**
+   * Moves a complete tar index into place as the blob {@code digest}, an uncompressed layer
+   * whose unpacked content is recorded (or about to be) as a layer with that diff id.
+   *
+   * @return true if the blob is new, false if the store had it (the temp file is deleted)
+   */
+  boolean commitIndex(Path temp, String digest) throws IOException {
+    return moveIntoPlace(temp, digest, indexPath(digest));
+  }
+
+  private boolean moveIntoPlace(Path temp, String digest, Path target) throws IOException {
+    if (has(digest)) {
       Files.deleteIfExists(temp);
       return false;
     }
@@ -98,22 +134,79 @@ final class BlobStore {
   }
 
   InputStream open(String digest) throws IOException {
-    return Files.newInputStream(path(digest));
+    Path index = indexPath(digest);
+    if (!Files.exists(index)) {
+      return Files.newInputStream(path(digest));
+    }
+    Path content = layers.contentOf(digest).orElseThrow(() -> new CorruptStoreException(
+        "blob " + digest + " is kept as an index of an unpacked layer, but no layer with that"
+            + " diff id is left; remove and reload the image that uses it"));
+    TarIndexReader archive = TarIndexReader.open(index, content);
+    return new VerifyingInputStream(archive, digest, archive.size());
   }
 
   long size(String digest) throws IOException {
-    return Files.size(path(digest));
+    Path index = indexPath(digest);
+    return Files.exists(index) ? TarIndexReader.archiveSize(index) : Files.size(path(digest));
   }
 
   void delete(String digest) throws IOException {
     Files.deleteIfExists(path(digest));
+    Files.deleteIfExists(indexPath(digest));
   }
 
   Set<String> digests() throws IOException {
     Set<String> out = new TreeSet<>();
-    try (var s = Files.list(dir)) {
-      s.forEach(p -> out.add(Digests.PREFIX + p.getFileName()));
+    for (Path d : List.of(dir, indexDir)) {
+      try (var s = Files.list(d)) {
+        s.forEach(p -> out.add(Digests.PREFIX + p.getFileName()));
+      }
     }
     return out;
+  }
+
+  /**
+   * Fails once the last byte is read (readers that know the size stop there, before the end
+   * of the stream) if what was read does not hash to the digest.
+   */
+  private static final class VerifyingInputStream extends java.io.FilterInputStream {
+    private final String digest;
+    private final long size;
+    private final DigestingInputStream hashed;
+    private boolean checked;
+
+    VerifyingInputStream(InputStream in, String digest, long size) {
+      this(new DigestingInputStream(in), digest, size);
+    }
+
+    private VerifyingInputStream(DigestingInputStream hashed, String digest, long size) {
+      super(hashed);
+      this.hashed = hashed;
+      this.digest = digest;
+      this.size = size;
+    }
+
+    @Override
+    public int read() throws IOException {
+      return check(super.read());
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      return check(super.read(b, off, len));
+    }
+
+    private int check(int result) {
+      if ((result < 0 || hashed.count() >= size) && !checked) {
+        checked = true;
+        String actual = hashed.digest();
+        if (!actual.equals(digest)) {
+          throw new CorruptStoreException("blob " + digest + " rebuilt from its unpacked layer"
+              + " hashes to " + actual + ": the layer's files were changed; remove and reload"
+              + " the image that uses it");
+        }
+      }
+      return result;
+    }
   }
 }

@@ -122,7 +122,11 @@ public final class DefaultStore implements Store {
       if (recorded.isEmpty()) {
         meta.putMeta("driver", driver.name());
       }
-      BlobStore blobs = new BlobStore(root);
+      Metadata records = meta;
+      BlobStore blobs = new BlobStore(root, diffId -> records.layersByDiffId(diffId).stream()
+          .map(l -> driver.contentDir(l.id()))
+          .filter(Files::isDirectory)
+          .findFirst());
       MountCounts counts = new MountCounts(runRoot);
       new Recovery(driver, meta, blobs, counts).run();
       return new DefaultStore(root, driver, limits, lock, meta, blobs, counts);

@@ -7,6 +7,8 @@ import io.berth.storage.StorageDriver;
 import io.berth.storage.internal.stream.Compression;
 import io.berth.storage.internal.stream.DigestingInputStream;
 import io.berth.storage.internal.stream.Digests;
+import io.berth.storage.internal.sys.EarlyWriteback;
+import io.berth.storage.internal.tar.TarIndexWriter;
 import io.berth.storage.internal.tar.TarReader;
 import io.berth.storage.internal.tar.Unpacker;
 import java.io.BufferedInputStream;
@@ -24,13 +26,16 @@ import java.util.Optional;
 /**
  * Turns one layer blob into a layer, in one pass over the bytes: the compressed stream is
  * hashed and copied to a temp blob, decompressed, hashed again (the diff id) and unpacked by
- * {@link Unpacker} into a new driver layer. When the diff id is known beforehand and the store
+ * {@link Unpacker} into a new driver layer. A plain tar is indexed instead of copied (see
+ * {@link BlobStore}). When the diff id is known beforehand and the store
  * already has the layer, the blob is still read and checked but not unpacked again.
  * Everything made is registered with the caller's {@link Staging}; nothing is recorded in the
  * metadata here. Called under the store lock.
  */
 final class LayerIngester {
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** How much of a layer is unpacked between two background syncs; see EarlyWriteback. */
+  private static final long WRITEBACK_STEP = 16L << 20;
 
   private final StorageDriver driver;
   private final Metadata meta;
@@ -80,50 +85,75 @@ final class LayerIngester {
    */
   Result ingest(Staging staging, Optional<Metadata.LayerRecord> parent, InputStream raw,
       Expected expected, String what, Optional<Path> blobFile) throws IOException {
-    Path tempBlob = blobFile.isPresent() ? null : staging.tempFile("layer");
-    OutputStream copy = tempBlob == null ? null
-        : new BufferedOutputStream(Files.newOutputStream(tempBlob), 1 << 20);
-    DigestingInputStream rawIn = new DigestingInputStream(raw, copy);
     Optional<Metadata.LayerRecord> known = expected.diffId()
         .flatMap(d -> known(chainId(parent, d), staging));
+    BufferedInputStream peek = new BufferedInputStream(raw, 1 << 17);
+    Compression compression = Compression.detect(peek);
+    if (compression == Compression.BZIP2) {
+      throw new ImageFormatException(what + " is bzip2-compressed; layers must be plain,"
+          + " gzip or zstd tars");
+    }
+    if (expected.compression().isPresent() && expected.compression().get() != compression) {
+      throw new ImageFormatException(what + ": its media type says "
+          + expected.compression().get().name().toLowerCase(java.util.Locale.ROOT)
+          + " but the data is " + compression.name().toLowerCase(java.util.Locale.ROOT));
+    }
+    // A plain tar that becomes a new layer is kept as an index into that layer rather than as
+    // a second copy. Only where every layer unpacked from the same tar holds the same files, so
+    // that any of them can serve the index: overlay's diff dirs (a vfs layer is a copy of its
+    // parent, whose symlinks can move where the files land, and outlives it).
+    boolean indexed = blobFile.isEmpty() && compression == Compression.NONE && known.isEmpty()
+        && driver.whiteoutFormat() == StorageDriver.WhiteoutFormat.OVERLAY;
+    Path tempBlob = blobFile.isPresent() ? null : staging.tempFile(indexed ? "index" : "layer");
+    OutputStream copy = tempBlob == null || indexed ? null
+        : new BufferedOutputStream(Files.newOutputStream(tempBlob), 1 << 20);
+    DigestingInputStream rawIn = new DigestingInputStream(peek, copy);
     String newLayer = null;
-    Compression compression;
     DigestingInputStream tarIn = null;
     java.util.function.LongSupplier tarCount;
     try (OutputStream closeCopy = copy) {
-      BufferedInputStream buffered = new BufferedInputStream(rawIn, 1 << 17);
-      compression = Compression.detect(buffered);
-      if (compression == Compression.BZIP2) {
-        throw new ImageFormatException(what + " is bzip2-compressed; layers must be plain,"
-            + " gzip or zstd tars");
-      }
-      if (expected.compression().isPresent() && expected.compression().get() != compression) {
-        throw new ImageFormatException(what + ": its media type says "
-            + expected.compression().get().name().toLowerCase(java.util.Locale.ROOT)
-            + " but the data is " + compression.name().toLowerCase(java.util.Locale.ROOT));
-      }
       InputStream tar;
       if (compression == Compression.NONE) {
         // The blob is the tar: its digest is the diff id, no need to hash it twice.
-        tar = buffered;
+        tar = rawIn;
         tarCount = rawIn::count;
       } else {
-        tarIn = new DigestingInputStream(compression.decompress(buffered, limits));
+        tarIn = new DigestingInputStream(compression.decompress(
+            new BufferedInputStream(rawIn, 1 << 17), limits));
         tar = tarIn;
         tarCount = tarIn::count;
       }
-      TarReader reader = new TarReader(tar, limits, limits.maxLayerSize());
       if (known.isEmpty()) {
         newLayer = newId();
         driver.create(newLayer, parent.map(Metadata.LayerRecord::id), false);
         staging.layerCreated(newLayer);
-        new Unpacker(driver.contentDir(newLayer), driver.whiteoutFormat()).unpack(reader);
+        Path content = driver.contentDir(newLayer);
+        try (EarlyWriteback writeback = EarlyWriteback.every(WRITEBACK_STEP, content)) {
+          TarReader reader = new TarReader(writeback.counting(tar), limits,
+              limits.maxLayerSize());
+          Unpacker unpacker = new Unpacker(content, driver.whiteoutFormat());
+          if (indexed) {
+            try (TarIndexWriter index = new TarIndexWriter(tempBlob, content)) {
+              unpacker.unpackIndexed(reader, index);
+              reader.drain();
+              long size = index.finish();
+              if (size != rawIn.count()) {
+                throw new IllegalStateException("the index of " + what + " covers " + size
+                    + " of its " + rawIn.count() + " bytes");
+              }
+            }
+          } else {
+            unpacker.unpack(reader);
+            reader.drain();
+          }
+        }
       } else {
+        TarReader reader = new TarReader(tar, limits, limits.maxLayerSize());
         while (reader.next() != null) {
           // Read every header: a layer we already have must still be a valid tar.
         }
+        reader.drain();
       }
-      reader.drain();
       rawIn.drain();
     } catch (java.util.zip.ZipException | com.github.luben.zstd.ZstdIOException e) {
       throw new ImageFormatException(what + " is not valid " + describe(e) + ": "
@@ -144,7 +174,9 @@ final class LayerIngester {
       throw new DigestMismatchException(what + " (uncompressed, the config's diff id)",
           expected.diffId().get(), diffId);
     }
-    if (tempBlob != null) {
+    if (indexed) {
+      staging.commitIndex(tempBlob, blobDigest);
+    } else if (tempBlob != null) {
       staging.commitBlob(tempBlob, blobDigest);
     }
     String chainId = chainId(parent, diffId);

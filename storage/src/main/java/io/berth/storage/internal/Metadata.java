@@ -226,6 +226,23 @@ final class Metadata implements AutoCloseable {
     return query(() -> one("SELECT * FROM layers WHERE chain_id = ?", chainId));
   }
 
+  /** Layers unpacked from the same tar (on different parents, or made twice). */
+  List<LayerRecord> layersByDiffId(String diffId) {
+    return query(() -> {
+      List<LayerRecord> out = new ArrayList<>();
+      try (PreparedStatement p = db.prepareStatement(
+          "SELECT * FROM layers WHERE diff_id = ? ORDER BY created")) {
+        p.setString(1, diffId);
+        try (ResultSet r = p.executeQuery()) {
+          while (r.next()) {
+            out.add(layer(r));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
   private Optional<LayerRecord> one(String sql, String arg) throws SQLException {
     try (PreparedStatement p = db.prepareStatement(sql)) {
       p.setString(1, arg);

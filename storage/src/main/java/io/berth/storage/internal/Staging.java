@@ -53,6 +53,13 @@ final class Staging implements AutoCloseable {
     }
   }
 
+  /** Moves a tar index into the blob store as the blob {@code digest}; see {@link BlobStore}. */
+  void commitIndex(Path temp, String digest) throws IOException {
+    if (blobs.commitIndex(temp, digest)) {
+      newBlobs.add(digest);
+    }
+  }
+
   void putBlob(byte[] data, String digest) throws IOException {
     if (blobs.put(data, digest)) {
       newBlobs.add(digest);

@@ -47,6 +47,10 @@ public final class TarReader {
   private boolean ended;
   private final Map<String, byte[]> globalPax = new HashMap<>();
   private long globalPaxBytes;
+  /** When set, sees every byte this reader consumes, in order; see {@link #recordInto}. */
+  private TarIndexWriter index;
+  /** True while {@link #read} fills the caller's buffer with entry data. */
+  private boolean readingData;
 
   /**
    * @param maxBytes how many bytes the whole archive may have (use the layer limit for a
@@ -57,6 +61,15 @@ public final class TarReader {
     this.in = in;
     this.limits = limits;
     this.maxBytes = maxBytes;
+  }
+
+  /**
+   * Makes {@code writer} see every byte of the stream from here on (headers, data, padding,
+   * whatever follows the end), so that it can index the archive. Call before the first
+   * {@link #next}; skipping then reads instead of seeking.
+   */
+  public void recordInto(TarIndexWriter writer) {
+    this.index = writer;
   }
 
   /** Bytes consumed from the stream so far. */
@@ -76,6 +89,9 @@ public final class TarReader {
    * @throws ImageFormatException if the archive is malformed
    */
   public TarEntry next() throws IOException {
+    if (index != null) {
+      index.endEntry();
+    }
     skipBytes(remaining + padding);
     remaining = 0;
     padding = 0;
@@ -274,7 +290,13 @@ public final class TarReader {
     if (remaining <= 0) {
       return -1;
     }
-    int n = fill(b, off, (int) Math.min(len, remaining));
+    readingData = true;
+    int n;
+    try {
+      n = fill(b, off, (int) Math.min(len, remaining));
+    } finally {
+      readingData = false;
+    }
     if (n == 0 && len > 0) {
       throw new ImageFormatException("the tar archive is truncated inside an entry's data ("
           + position() + " bytes)");
@@ -305,12 +327,18 @@ public final class TarReader {
     skipBytes(remaining + padding);
     remaining = 0;
     padding = 0;
+    if (index != null) {
+      index.consumed(buf, bufPos, bufLen - bufPos, false);
+    }
     bufPos = 0;
     bufLen = 0;
     int n;
     while ((n = in.read(buf, 0, buf.length)) >= 0) {
       streamPos += n;
       checkTotal();
+      if (index != null) {
+        index.consumed(buf, 0, n, false);
+      }
     }
   }
 
@@ -729,12 +757,18 @@ public final class TarReader {
       if (bufPos < bufLen) {
         int n = Math.min(len - total, bufLen - bufPos);
         System.arraycopy(buf, bufPos, b, off + total, n);
+        if (index != null) {
+          index.consumed(b, off + total, n, readingData);
+        }
         bufPos += n;
         total += n;
       } else if (len - total >= buf.length) {
         int n = in.read(b, off + total, len - total);
         if (n < 0) {
           break;
+        }
+        if (index != null) {
+          index.consumed(b, off + total, n, readingData);
         }
         streamPos += n;
         total += n;
@@ -756,11 +790,15 @@ public final class TarReader {
     while (n > 0) {
       if (bufPos < bufLen) {
         int k = (int) Math.min(n, bufLen - bufPos);
+        if (index != null) {
+          index.consumed(buf, bufPos, k, false);
+        }
         bufPos += k;
         n -= k;
         continue;
       }
-      long skipped = in.skip(n);
+      // An index needs the skipped bytes too: read them through the buffer instead.
+      long skipped = index != null ? 0 : in.skip(n);
       if (skipped <= 0) {
         int got = in.read(buf, 0, (int) Math.min(buf.length, n));
         if (got < 0) {

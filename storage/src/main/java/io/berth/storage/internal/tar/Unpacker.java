@@ -26,6 +26,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -83,11 +84,22 @@ public final class Unpacker {
   private final List<DirTime> dirTimes = new ArrayList<>();
   private final byte[] buffer = new byte[1 << 20];
   private long entries;
+  private Optional<TarIndexWriter> index = Optional.empty();
 
   public Unpacker(Path root, WhiteoutFormat format) {
     this.root = root;
     this.rootLength = root.toString().getBytes(StandardCharsets.UTF_8).length;
     this.overlay = format == WhiteoutFormat.OVERLAY;
+  }
+
+  /**
+   * Unpacks every entry {@code reader} yields into the root, and indexes the archive on the way
+   * so that {@link TarIndexReader} can rebuild it from the unpacked files.
+   */
+  public void unpackIndexed(TarReader reader, TarIndexWriter writer) throws IOException {
+    reader.recordInto(writer);
+    index = Optional.of(writer);
+    unpack(reader);
   }
 
   /** Unpacks every entry {@code reader} yields; does not drain the stream after the end. */
@@ -360,6 +372,9 @@ public final class Unpacker {
     if (a == null || wantDirectory && a.isDirectory()) {
       return;
     }
+    if (index.isPresent()) {
+      index.get().removing(rel);
+    }
     if (a.isDirectory()) {
       FileTrees.deleteTree(path);
       forgetDirectoriesUnder(rel);
@@ -386,6 +401,9 @@ public final class Unpacker {
         }
         extend = out.size() < e.realSize();
       } else {
+        if (index.isPresent()) {
+          index.get().claim(rel);
+        }
         copy(reader, out, e.size());
       }
     }
