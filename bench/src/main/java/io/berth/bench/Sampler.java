@@ -1,16 +1,23 @@
 package io.berth.bench;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
- * Times contenders in interleaved rounds: each round runs every contender once, starting with a
- * different one each time, so a slow phase of the machine (writeback, another process) hits all
- * of them alike instead of whichever ran then. The first rounds are warm-ups and not kept.
+ * Times contenders in interleaved rounds: each round runs every contender once, in a freshly
+ * shuffled order (fixed seed, so runs are comparable), so a slow phase of the machine
+ * (writeback, another process) hits all of them alike instead of whichever ran then, and no
+ * contender always follows the same one: podman leaves cleanup processes running after it
+ * returns, which slowed whoever came next (a rotating order put one contender there in four
+ * rounds of five). The first rounds are warm-ups and not kept.
  */
 final class Sampler {
+  private static final long SEED = 20261129L;
+
   private final int warmups;
   private final int repetitions;
 
@@ -27,11 +34,13 @@ final class Sampler {
     Map<String, List<Long>> kept = new LinkedHashMap<>();
     contenders.forEach(c -> kept.put(c.name(), new ArrayList<>()));
     int rounds = warmups + repetitions;
-    for (int round = 0; round < rounds; round++) {
-      for (int k = 0; k < contenders.size(); k++) {
-        Contender c = contenders.get((round + k) % contenders.size());
-        long nanos = once(c, round);
-        if (round >= warmups) {
+    Random order = new Random(SEED);
+    List<Contender> round = new ArrayList<>(contenders);
+    for (int r = 0; r < rounds; r++) {
+      Collections.shuffle(round, order);
+      for (Contender c : round) {
+        long nanos = once(c, r);
+        if (r >= warmups) {
           kept.get(c.name()).add(nanos);
         }
       }

@@ -66,7 +66,10 @@ final class DefaultContainer implements Container {
     save(true);
   }
 
-  /** Saves a passing state (STOPPING, REMOVING) without waiting for the disk. */
+  /**
+   * Saves a state that a power loss would make meaningless anyway (RUNNING, and passing ones:
+   * STOPPING, REMOVING) without waiting for the disk.
+   */
   void saveTransient() {
     save(false);
   }

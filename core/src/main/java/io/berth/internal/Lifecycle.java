@@ -75,7 +75,9 @@ final class Lifecycle {
     }
     s.state = ContainerState.RUNNING;
     s.startedAt = started.toString();
-    c.save();
+    // Not waited to disk: a killed JVM keeps the commit (WAL), and a power loss ends the
+    // container anyway, after which the boot refresh rewrites its state whatever it was.
+    c.saveTransient();
   }
 
   /**
