@@ -122,6 +122,16 @@ public interface Store extends AutoCloseable {
   /** The read-only layer with this id, if the store has it. */
   Optional<Layer> findLayer(String layerId);
 
+  /**
+   * Removes a read-only layer that nothing uses any more (one an interrupted operation left
+   * behind; layers normally go with the last image that uses them), with its blob unless an
+   * image still lists it.
+   *
+   * @throws LayerInUseException while an image lists the layer or another layer builds on it
+   * @throws NoSuchLayerException if the store has no such layer
+   */
+  void removeLayer(String layerId);
+
   // ---- container root filesystems ----
 
   /**

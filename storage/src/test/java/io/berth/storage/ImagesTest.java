@@ -148,4 +148,32 @@ class ImagesTest {
     assertThat(store.images()).hasSize(1);
     assertThat(store.layers()).hasSize(1);
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"overlay", "vfs"})
+  void removeLayer_layerOfImagesOrParentOfLayer_isRefusedNamingTheUsers(String driver)
+      throws Exception {
+    store = TestStores.open(dir, driver);
+    Image two = store.load(TestLayouts.write(dir.resolve("two"), "localhost/two:1", List.of(
+        new TarBuilder().file("etc/base", "base").build(),
+        new TarBuilder().file("etc/top", "top").build()))).get(0);
+    String base = two.layerIds().get(0);
+    String top = two.layerIds().get(1);
+
+    assertThatThrownBy(() -> store.removeLayer(top))
+        .isInstanceOfSatisfying(LayerInUseException.class, e -> {
+          assertThat(e.imageIds()).containsExactly(two.id());
+          assertThat(e.childLayerIds()).isEmpty();
+        })
+        .hasMessageContaining(two.id());
+    assertThatThrownBy(() -> store.removeLayer(base))
+        .isInstanceOfSatisfying(LayerInUseException.class,
+            e -> assertThat(e.childLayerIds()).containsExactly(top));
+    assertThatThrownBy(() -> store.removeLayer("0".repeat(64)))
+        .isInstanceOf(NoSuchLayerException.class);
+
+    assertThat(store.layers()).extracting(Layer::id).contains(base, top);
+    store.removeImage(two.id());
+    assertThat(store.layers()).as("the last image took its layers along").isEmpty();
+  }
 }

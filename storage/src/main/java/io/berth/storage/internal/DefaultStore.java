@@ -12,8 +12,10 @@ import io.berth.storage.ImageConfig;
 import io.berth.storage.ImageInUseException;
 import io.berth.storage.ImportOptions;
 import io.berth.storage.Layer;
+import io.berth.storage.LayerInUseException;
 import io.berth.storage.NoSuchContainerLayerException;
 import io.berth.storage.NoSuchImageException;
+import io.berth.storage.NoSuchLayerException;
 import io.berth.storage.StorageDriver;
 import io.berth.storage.StorageException;
 import io.berth.storage.Store;
@@ -293,6 +295,34 @@ public final class DefaultStore implements Store {
   public Optional<Layer> findLayer(String layerId) {
     checkOpen();
     return meta.layer(layerId).map(DefaultStore::toLayer);
+  }
+
+  @Override
+  public void removeLayer(String layerId) {
+    Objects.requireNonNull(layerId, "layerId");
+    try (StoreLock.Held held = locked()) {
+      Metadata.LayerRecord layer = meta.layer(layerId)
+          .orElseThrow(() -> new NoSuchLayerException(layerId));
+      List<String> images = meta.imagesWithLayer(layerId);
+      List<String> children = meta.childLayers(layerId);
+      if (!images.isEmpty() || !children.isEmpty()) {
+        throw new LayerInUseException(layerId, images, children);
+      }
+      meta.transaction(() -> {
+        meta.deleteLayer(layerId);
+        return null;
+      });
+      driver.remove(layerId);
+      Set<String> stillUsed = meta.referencedBlobs();
+      for (String digest : layer.compressedDigest().stream().toList()) {
+        if (!stillUsed.contains(digest)) {
+          blobs.delete(digest);
+        }
+      }
+    } catch (IOException e) {
+      throw new StorageException("layer " + layerId + " was removed, but cleaning up its files"
+          + " failed (the next open retries): " + e.getMessage(), e);
+    }
   }
 
   private static Layer toLayer(Metadata.LayerRecord l) {

@@ -285,6 +285,24 @@ final class Metadata implements AutoCloseable {
    *
    * @return the ids deleted, top layers first
    */
+  /** The images whose stacks list the layer. */
+  List<String> imagesWithLayer(String layerId) {
+    return query(() -> strings("SELECT DISTINCT image_id FROM image_layers WHERE layer_id = ?"
+        + " ORDER BY image_id", layerId));
+  }
+
+  /** The layers whose parent the layer is. */
+  List<String> childLayers(String layerId) {
+    return query(() -> strings("SELECT id FROM layers WHERE parent = ? ORDER BY id", layerId));
+  }
+
+  void deleteLayer(String id) throws SQLException {
+    try (PreparedStatement p = db.prepareStatement("DELETE FROM layers WHERE id = ?")) {
+      p.setString(1, id);
+      p.executeUpdate();
+    }
+  }
+
   List<String> deleteUnusedLayers() throws SQLException {
     List<String> deleted = new ArrayList<>();
     while (true) {
