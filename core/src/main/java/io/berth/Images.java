@@ -2,7 +2,7 @@ package io.berth;
 
 import io.berth.storage.ArchiveFormat;
 import io.berth.storage.Image;
-import io.berth.storage.ImportOptions;
+import io.berth.storage.ImageOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -16,7 +16,7 @@ public interface Images {
   /** Makes a one-layer image of a root filesystem tarball, like {@code podman import}. */
   Image importRootfs(Path tarball, String reference);
 
-  Image importRootfs(Path tarball, ImportOptions options);
+  Image importRootfs(Path tarball, ImageOptions options);
 
   /** Loads every image in a docker-archive, an oci-archive or an OCI layout directory. */
   List<Image> load(Path archiveOrLayout);

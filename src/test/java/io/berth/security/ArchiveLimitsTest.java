@@ -10,7 +10,7 @@ import io.berth.security.ImageArchive.Member;
 import io.berth.storage.ArchiveLimitExceededException;
 import io.berth.storage.ArchiveLimits;
 import io.berth.storage.ImageFormatException;
-import io.berth.storage.ImportOptions;
+import io.berth.storage.ImageOptions;
 import io.berth.storage.Store;
 import io.berth.storage.UnsafeArchiveEntryException;
 import java.io.ByteArrayOutputStream;
@@ -145,7 +145,7 @@ class ArchiveLimitsTest extends HostileInputTest {
     for (byte[] bomb : List.of(gzipBomb(), bomb(256L << 20, ArchiveLimitsTest::zstd))) {
       withStore(ArchiveLimits.builder().maxLayerSize(16 << 20).build(), (store, d) -> {
         Counting in = new Counting(new java.io.ByteArrayInputStream(bomb));
-        assertThatThrownBy(() -> store.importRootfs(in, ImportOptions.defaults()))
+        assertThatThrownBy(() -> store.importRootfs(in, ImageOptions.defaults()))
             .isInstanceOf(ArchiveLimitExceededException.class)
             .hasMessageContaining("ArchiveLimits.maxLayerSize");
         assertThat(in.count).as("compressed bytes read before failing, of %d", bomb.length)
@@ -195,7 +195,7 @@ class ArchiveLimitsTest extends HostileInputTest {
     }
     withStore(ArchiveLimits.builder().maxZstdWindowSize(1 << 28).build(), (store, d) ->
         assertThat(store.importRootfs(new java.io.ByteArrayInputStream(zstdFrame(28, tar)),
-            ImportOptions.defaults()).layerIds()).hasSize(1));
+            ImageOptions.defaults()).layerIds()).hasSize(1));
   }
 
   @Test
@@ -381,7 +381,7 @@ class ArchiveLimitsTest extends HostileInputTest {
     withStore(ArchiveLimits.builder().maxEntries(50).maxArchiveMembers(20).build(),
         (store, d) -> {
           assertThatThrownBy(() -> store.importRootfs(new java.io.ByteArrayInputStream(tar),
-              ImportOptions.defaults())).isInstanceOf(ArchiveLimitExceededException.class)
+              ImageOptions.defaults())).isInstanceOf(ArchiveLimitExceededException.class)
               .hasMessageContaining("ArchiveLimits.maxEntries");
           assertThatThrownBy(() -> store.load(archive))
               .isInstanceOf(ArchiveLimitExceededException.class)

@@ -10,7 +10,7 @@ import io.berth.oci.BindMount;
 import io.berth.oci.ContainerPath;
 import io.berth.oci.InvalidSpecException;
 import io.berth.storage.ConfigChanges;
-import io.berth.storage.ImportOptions;
+import io.berth.storage.ImageOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -124,7 +124,7 @@ class RootfsSymlinkTest extends HostileInputTest {
   private static void importWithWorkingDir(byte[] tar, String reference, String workingDir)
       throws Exception {
     Path file = Files.write(dir.resolve("workdir.tar"), tar);
-    root.runtime.images().importRootfs(file, ImportOptions.builder().reference(reference)
+    root.runtime.images().importRootfs(file, ImageOptions.builder().reference(reference)
         .changes(ConfigChanges.builder().workingDir(workingDir).build()).build());
   }
 

@@ -4,7 +4,7 @@ import io.berth.Images;
 import io.berth.NoSuchImageException;
 import io.berth.storage.ArchiveFormat;
 import io.berth.storage.Image;
-import io.berth.storage.ImportOptions;
+import io.berth.storage.ImageOptions;
 import io.berth.storage.StorageException;
 import io.berth.storage.Store;
 import java.nio.file.Path;
@@ -22,11 +22,11 @@ final class DefaultImages implements Images {
 
   @Override
   public Image importRootfs(Path tarball, String reference) {
-    return importRootfs(tarball, ImportOptions.builder().reference(reference).build());
+    return importRootfs(tarball, ImageOptions.builder().reference(reference).build());
   }
 
   @Override
-  public Image importRootfs(Path tarball, ImportOptions options) {
+  public Image importRootfs(Path tarball, ImageOptions options) {
     return call(() -> store.importRootfs(tarball, options));
   }
 

@@ -4,8 +4,8 @@ import io.berth.CommitOptions;
 import io.berth.ContainerState;
 import io.berth.ContainerStateException;
 import io.berth.oci.OciException;
-import io.berth.storage.CommitRequest;
 import io.berth.storage.Image;
+import io.berth.storage.ImageOptions;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -127,7 +127,7 @@ final class Mounts {
       throw new ContainerStateException(c.id(), s.state, "container " + c.id()
           + " is being removed; it cannot be committed");
     }
-    CommitRequest.Builder request = CommitRequest.builder();
+    ImageOptions.Builder request = ImageOptions.builder();
     options.reference().ifPresent(request::reference);
     options.changes().ifPresent(request::changes);
     options.author().ifPresent(request::author);

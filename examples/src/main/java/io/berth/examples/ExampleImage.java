@@ -2,7 +2,7 @@ package io.berth.examples;
 
 import io.berth.Runtime;
 import io.berth.storage.Image;
-import io.berth.storage.ImportOptions;
+import io.berth.storage.ImageOptions;
 import io.berth.testkit.BusyboxImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,7 +28,7 @@ final class ExampleImage {
     Path tar = Files.createTempFile("berth-busybox-", ".tar");
     try {
       BusyboxImage.standard().writeRootfsTar(tar);
-      return runtime.images().importRootfs(tar, ImportOptions.builder()
+      return runtime.images().importRootfs(tar, ImageOptions.builder()
           .reference(reference)
           .created(BusyboxImage.MTIME)
           .build());

@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
-/** What {@link ImportOptions} and {@link CommitRequest} share: how to describe a new image. */
+/** The settings behind {@link ImageOptions}, with the rule that each is made once. */
 final class NewImageSettings {
   Optional<String> reference = Optional.empty();
   ConfigChanges changes = ConfigChanges.none();

@@ -47,13 +47,13 @@ public interface Store extends AutoCloseable {
    * @throws ImageFormatException if it is not a valid tar
    * @throws UnsafeArchiveEntryException if an entry tries to leave the root
    */
-  Image importRootfs(Path tarball, ImportOptions options);
+  Image importRootfs(Path tarball, ImageOptions options);
 
   /**
-   * As {@link #importRootfs(Path, ImportOptions)}, reading the tarball from a stream, which
+   * As {@link #importRootfs(Path, ImageOptions)}, reading the tarball from a stream, which
    * is read to its end and not closed. If the stream fails midway, nothing is stored.
    */
-  Image importRootfs(InputStream tarball, ImportOptions options);
+  Image importRootfs(InputStream tarball, ImageOptions options);
 
   /**
    * Loads every image in a docker-archive, an oci-archive or an OCI image layout directory,
@@ -200,9 +200,9 @@ public interface Store extends AutoCloseable {
 
   /**
    * Makes a new image of the container's image plus the container's changes as one more
-   * layer, with the request's config changes.
+   * layer, with the options' config changes.
    */
-  Image commit(String containerId, CommitRequest request);
+  Image commit(String containerId, ImageOptions options);
 
   /**
    * Unmounts (forcibly) and removes the container's read-write layer.

@@ -33,7 +33,7 @@ class ArchiveFormatsTest {
   void setUp() throws Exception {
     store = TestStores.open(dir, "vfs");
     Path tar = TestStores.busyboxTar(dir);
-    one = store.importRootfs(tar, ImportOptions.builder().reference("localhost/one:1")
+    one = store.importRootfs(tar, ImageOptions.builder().reference("localhost/one:1")
         .created(Instant.parse("2026-01-01T00:00:00Z")).build());
     store.tag(one.id(), "quay.io/berth/one:latest");
     byte[] extra = new TarBuilder().dir("opt", 0755).file("opt/two", "two").build();

@@ -14,7 +14,7 @@ public final class ChildImport {
     try (Store store = Store.builder().root(Path.of(args[0])).runRoot(Path.of(args[1]))
         .driver(args[2]).build()) {
       Image image = store.importRootfs(System.in,
-          ImportOptions.builder().reference(args[3]).build());
+          ImageOptions.builder().reference(args[3]).build());
       System.out.println(image.id());
     }
   }

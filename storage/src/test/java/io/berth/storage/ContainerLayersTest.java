@@ -27,7 +27,7 @@ class ContainerLayersTest {
   private void open(String driver) throws Exception {
     store = TestStores.open(dir, driver);
     image = store.importRootfs(TestStores.busyboxTar(dir),
-        ImportOptions.builder().reference("busybox").build());
+        ImageOptions.builder().reference("busybox").build());
   }
 
   @AfterEach

@@ -100,11 +100,11 @@ class DriverSpiTest {
     try (Store store = Store.builder().root(dir.resolve("root")).runRoot(dir.resolve("run"))
         .driver(driver).build()) {
       assertThat(store.driverName()).isEqualTo("recording");
-      Image image = store.importRootfs(TestStores.busyboxTar(dir), ImportOptions.defaults());
+      Image image = store.importRootfs(TestStores.busyboxTar(dir), ImageOptions.defaults());
       store.createContainerLayer(cid, image.id());
       Files.writeString(store.mount(cid).resolve("etc/custom"), "custom");
       store.unmount(cid, false);
-      Image committed = store.commit(cid, CommitRequest.defaults());
+      Image committed = store.commit(cid, ImageOptions.defaults());
       assertThat(committed.layerIds()).hasSize(2);
       store.removeContainerLayer(cid);
     }

@@ -114,7 +114,7 @@ class EntryTypesTest {
     store = TestStores.open(dir, driver);
     int n = 0;
     for (Path archive : List.of(pax10, Path.of(pax01 + ".gz"), Path.of(pax00 + ".zst"), gnu)) {
-      Image image = store.importRootfs(archive, ImportOptions.defaults());
+      Image image = store.importRootfs(archive, ImageOptions.defaults());
       String cid = TestStores.containerId(++n);
       store.createContainerLayer(cid, image.id());
       Path rootfs = store.mount(cid);

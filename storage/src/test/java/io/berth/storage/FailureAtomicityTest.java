@@ -78,14 +78,14 @@ class FailureAtomicityTest {
     store = TestStores.open(dir, driver);
     try (InputStream in = new Failing(Files.newInputStream(tar), Files.size(tar) / 2)) {
       assertThatThrownBy(() -> store.importRootfs(in,
-          ImportOptions.builder().reference("broken").build()))
+          ImageOptions.builder().reference("broken").build()))
           .isInstanceOf(StorageException.class)
           .hasMessageContaining("nothing was stored")
           .hasMessageContaining("connection reset");
     }
     assertEmptyStore(driver);
 
-    Image image = store.importRootfs(tar, ImportOptions.builder().reference("ok").build());
+    Image image = store.importRootfs(tar, ImageOptions.builder().reference("ok").build());
     assertThat(store.images()).extracting(Image::id).containsExactly(image.id());
     assertThat(store.findImage("broken")).isEmpty();
     String cid = TestStores.containerId(1);
@@ -138,7 +138,7 @@ class FailureAtomicityTest {
     store = TestStores.open(dir, driver);
     Path junk = Files.write(dir.resolve("junk"), new byte[4096 + 7]);
     Files.write(junk, "this is not a tar archive at all".getBytes());
-    assertThatThrownBy(() -> store.importRootfs(junk, ImportOptions.defaults()))
+    assertThatThrownBy(() -> store.importRootfs(junk, ImageOptions.defaults()))
         .isInstanceOf(ImageFormatException.class).hasMessageContaining("tar");
     assertEmptyStore(driver);
   }

@@ -29,9 +29,9 @@ class ImagesTest {
   void findImage_byNameIdDigestAndPrefix_findsTheImage(String driver) throws Exception {
     store = TestStores.open(dir, driver);
     Image image = store.importRootfs(TestStores.busyboxTar(dir),
-        ImportOptions.builder().reference("busybox").build());
+        ImageOptions.builder().reference("busybox").build());
     Image local = store.importRootfs(TestStores.busyboxTar(dir),
-        ImportOptions.builder().reference("localhost/tool:1").build());
+        ImageOptions.builder().reference("localhost/tool:1").build());
     assertThat(image.names()).containsExactly("docker.io/library/busybox:latest");
     for (String key : List.of("busybox", "busybox:latest", "docker.io/library/busybox",
         "docker.io/busybox:latest", image.id(), "sha256:" + image.id(),
@@ -52,9 +52,9 @@ class ImagesTest {
   void tag_nameOfAnotherImage_movesTheName(String driver) throws Exception {
     store = TestStores.open(dir, driver);
     Path tar = TestStores.busyboxTar(dir);
-    Image a = store.importRootfs(tar, ImportOptions.builder().reference("app:1")
+    Image a = store.importRootfs(tar, ImageOptions.builder().reference("app:1")
         .created(Instant.parse("2026-01-01T00:00:00Z")).build());
-    Image b = store.importRootfs(tar, ImportOptions.builder().reference("app:2")
+    Image b = store.importRootfs(tar, ImageOptions.builder().reference("app:2")
         .created(Instant.parse("2026-01-02T00:00:00Z")).build());
     assertThat(a.id()).isNotEqualTo(b.id());
     assertThat(a.layerIds()).as("same content, one shared layer").isEqualTo(b.layerIds());
@@ -74,9 +74,9 @@ class ImagesTest {
   void removeImage_sharedLayersAndUsers_keepsWhatOthersNeed(String driver) throws Exception {
     store = TestStores.open(dir, driver);
     Path tar = TestStores.busyboxTar(dir);
-    Image a = store.importRootfs(tar, ImportOptions.builder().reference("a")
+    Image a = store.importRootfs(tar, ImageOptions.builder().reference("a")
         .created(Instant.EPOCH).build());
-    Image b = store.importRootfs(tar, ImportOptions.builder().reference("b").build());
+    Image b = store.importRootfs(tar, ImageOptions.builder().reference("b").build());
     String cid = TestStores.containerId(1);
     store.createContainerLayer(cid, b.id());
     assertThatThrownBy(() -> store.removeImage("b"))
@@ -103,7 +103,7 @@ class ImagesTest {
       throws Exception {
     store = TestStores.open(dir, driver);
     Instant created = Instant.parse("2026-03-04T05:06:07Z");
-    Image image = store.importRootfs(TestStores.busyboxTar(dir), ImportOptions.builder()
+    Image image = store.importRootfs(TestStores.busyboxTar(dir), ImageOptions.builder()
         .reference("configured:1").author("Berth tests").message("from a tarball")
         .created(created)
         .changes(ConfigChanges.builder().cmd(List.of("sh", "-c", "echo hi"))
@@ -140,7 +140,7 @@ class ImagesTest {
       throws Exception {
     store = TestStores.open(dir, driver);
     Path tar = TestStores.busyboxTar(dir);
-    ImportOptions options = ImportOptions.builder().created(Instant.EPOCH).build();
+    ImageOptions options = ImageOptions.builder().created(Instant.EPOCH).build();
     Image first = store.importRootfs(tar, options);
     Image second = store.importRootfs(tar, options);
     assertThat(second.id()).isEqualTo(first.id());

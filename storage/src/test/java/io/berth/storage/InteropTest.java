@@ -131,7 +131,7 @@ class InteropTest {
   void save_berthImage_loadsInPodmanAndPassesSkopeoAndUmoci(String driver) throws Exception {
     store = TestStores.open(dir, driver);
     Image base = store.importRootfs(TestStores.busyboxTar(dir),
-        ImportOptions.builder().reference("localhost/berth-out-base:1").build());
+        ImageOptions.builder().reference("localhost/berth-out-base:1").build());
     String cid = TestStores.containerId(7);
     store.createContainerLayer(cid, base.id());
     Path rootfs = store.mount(cid);
@@ -145,7 +145,7 @@ class InteropTest {
     Posix.mknod(rootfs.resolve("srv/fifo"), Posix.S_IFIFO | 0600, 0, 0);
     Posix.lchown(rootfs.resolve("srv/www"), 33, 33);
     store.unmount(cid, false);
-    Image image = store.commit(cid, CommitRequest.builder().reference("localhost/berth-out:2")
+    Image image = store.commit(cid, ImageOptions.builder().reference("localhost/berth-out:2")
         .changes(ConfigChanges.builder().cmd(List.of("httpd", "-f")).env("MODE", "prod")
             .label("org.example.team", "berth").build()).build());
     TreeMap<String, String> berth = berthTree(image, 8);

@@ -73,7 +73,7 @@ class OverlayStackTest {
       t.closeArchiveEntry();
       t.finish();
     }
-    Image image = store.importRootfs(tar, ImportOptions.defaults());
+    Image image = store.importRootfs(tar, ImageOptions.defaults());
     String cid = TestStores.containerId(1);
     ContainerLayer layer = store.createContainerLayer(cid, image.id());
     Path rootfs = store.mount(cid);

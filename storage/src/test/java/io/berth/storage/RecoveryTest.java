@@ -109,7 +109,7 @@ class RecoveryTest {
     assertThat(TestStores.list(dir.resolve("root/tmp"))).isEmpty();
     assertThat(TestStores.list(dir.resolve("root/blobs/sha256"))).isEmpty();
     Image image = store.importRootfs(TestStores.busyboxTar(dir),
-        ImportOptions.builder().reference("child:1").build());
+        ImageOptions.builder().reference("child:1").build());
     assertThat(store.images()).extracting(Image::id).containsExactly(image.id());
   }
 
@@ -147,7 +147,7 @@ class RecoveryTest {
       int n = t;
       results.add(pool.submit(() -> {
         start.await();
-        Image image = store.importRootfs(tar, ImportOptions.builder()
+        Image image = store.importRootfs(tar, ImageOptions.builder()
             .reference("thread:" + n).created(java.time.Instant.ofEpochSecond(n)).build());
         String cid = TestStores.containerId(100 + n);
         store.createContainerLayer(cid, image.id());
@@ -172,7 +172,7 @@ class RecoveryTest {
   @Test
   void open_afterRebootWithRunRootWiped_resetsMountCounts() throws Exception {
     store = TestStores.open(dir, "overlay");
-    Image image = store.importRootfs(TestStores.busyboxTar(dir), ImportOptions.defaults());
+    Image image = store.importRootfs(TestStores.busyboxTar(dir), ImageOptions.defaults());
     String a = TestStores.containerId(1);
     String b = TestStores.containerId(2);
     store.createContainerLayer(a, image.id());
@@ -196,7 +196,7 @@ class RecoveryTest {
   @Test
   void mount_afterMountVanishedBehindTheStore_remountsAndCounts() throws Exception {
     store = TestStores.open(dir, "overlay");
-    Image image = store.importRootfs(TestStores.busyboxTar(dir), ImportOptions.defaults());
+    Image image = store.importRootfs(TestStores.busyboxTar(dir), ImageOptions.defaults());
     String a = TestStores.containerId(1);
     store.createContainerLayer(a, image.id());
     Path mountA = store.mount(a);
@@ -208,7 +208,7 @@ class RecoveryTest {
   @Test
   void open_truncatedMetadata_isRefusedAndKept() throws Exception {
     store = TestStores.open(dir, "vfs");
-    store.importRootfs(TestStores.busyboxTar(dir), ImportOptions.defaults());
+    store.importRootfs(TestStores.busyboxTar(dir), ImageOptions.defaults());
     store.close();
     store = null;
     Path db = dir.resolve("root/metadata.db");
@@ -226,14 +226,14 @@ class RecoveryTest {
     Files.createFile(dir.resolve("root/metadata.db"));
     store = TestStores.open(dir, "vfs");
     assertThat(store.images()).isEmpty();
-    store.importRootfs(TestStores.busyboxTar(dir), ImportOptions.defaults());
+    store.importRootfs(TestStores.busyboxTar(dir), ImageOptions.defaults());
     assertThat(store.images()).hasSize(1);
   }
 
   @Test
   void open_garbageInMetadata_isRefusedAndKept() throws Exception {
     store = TestStores.open(dir, "vfs");
-    store.importRootfs(TestStores.busyboxTar(dir), ImportOptions.defaults());
+    store.importRootfs(TestStores.busyboxTar(dir), ImageOptions.defaults());
     store.close();
     store = null;
     Path db = dir.resolve("root/metadata.db");

@@ -18,7 +18,7 @@ class SmokeTest {
     Path tar = TestStores.busyboxTar(dir);
     Store store = TestStores.open(dir, driver);
     try {
-      Image image = store.importRootfs(tar, ImportOptions.builder().reference("bb").build());
+      Image image = store.importRootfs(tar, ImageOptions.builder().reference("bb").build());
       assertThat(image.names()).containsExactly("docker.io/library/bb:latest");
       String cid = TestStores.containerId(1);
       store.createContainerLayer(cid, image.id());
@@ -29,7 +29,7 @@ class SmokeTest {
       ByteArrayOutputStream diff = new ByteArrayOutputStream();
       store.diff(cid, diff);
       assertThat(diff.size()).isGreaterThan(1024);
-      Image committed = store.commit(cid, CommitRequest.builder().reference("bb:2").build());
+      Image committed = store.commit(cid, ImageOptions.builder().reference("bb:2").build());
       assertThat(committed.layerIds()).hasSize(2);
       String cid2 = TestStores.containerId(2);
       store.createContainerLayer(cid2, committed.id());

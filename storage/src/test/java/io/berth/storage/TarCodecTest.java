@@ -145,7 +145,7 @@ class TarCodecTest {
     }
     try (Store store = Store.builder().root(dir.resolve("root")).runRoot(dir.resolve("run"))
         .driver("vfs").limits(ArchiveLimits.builder().maxLayerSize(64 << 20).build()).build()) {
-      assertThatThrownBy(() -> store.importRootfs(bomb, ImportOptions.defaults()))
+      assertThatThrownBy(() -> store.importRootfs(bomb, ImageOptions.defaults()))
           .isInstanceOf(ArchiveLimitExceededException.class)
           .hasMessageContaining("maxLayerSize");
       assertThat(store.layers()).isEmpty();

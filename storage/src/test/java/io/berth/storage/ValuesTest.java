@@ -42,14 +42,14 @@ class ValuesTest {
   }
 
   @Test
-  void importOptions_repeatedOrBadSettings_failAtOnce() {
-    assertThatThrownBy(() -> ImportOptions.builder().reference("a").reference("b"))
+  void imageOptions_repeatedOrBadSettings_failAtOnce() {
+    assertThatThrownBy(() -> ImageOptions.builder().reference("a").reference("b"))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("reference");
-    assertThatThrownBy(() -> ImportOptions.builder().reference("Not Valid"))
+    assertThatThrownBy(() -> ImageOptions.builder().reference("Not Valid"))
         .isInstanceOf(InvalidReferenceException.class);
-    assertThatThrownBy(() -> CommitRequest.builder().author("a").author("b"))
+    assertThatThrownBy(() -> ImageOptions.builder().author("a").author("b"))
         .isInstanceOf(IllegalStateException.class);
-    assertThat(ImportOptions.builder().reference("x").build().reference())
+    assertThat(ImageOptions.builder().reference("x").build().reference())
         .contains("docker.io/library/x:latest");
   }
 

@@ -150,7 +150,7 @@ class WhiteoutTest {
         .as("a re-created directory hides the old contents: %s", names).isTrue();
     Map<String, String> before = TreeSnapshot.of(rootfs, false);
 
-    Image committed = store.commit(cid, CommitRequest.defaults());
+    Image committed = store.commit(cid, ImageOptions.defaults());
     String cid2 = TestStores.containerId(2);
     store.createContainerLayer(cid2, committed.id());
     assertThat(TreeSnapshot.of(store.mount(cid2), false)).isEqualTo(before);
@@ -163,7 +163,7 @@ class WhiteoutTest {
     store = TestStores.open(dir, driver);
     Path rootfs = rootfsOf(List.of(base()), 1);
     Files.writeString(rootfs.resolve("etc/.wh.keep"), "not a deletion");
-    assertThatThrownBy(() -> store.commit(TestStores.containerId(1), CommitRequest.defaults()))
+    assertThatThrownBy(() -> store.commit(TestStores.containerId(1), ImageOptions.defaults()))
         .isInstanceOf(ImageFormatException.class)
         .hasMessageContaining(".wh.");
     assertThat(store.images()).hasSize(1);

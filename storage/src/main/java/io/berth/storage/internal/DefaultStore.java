@@ -2,7 +2,6 @@ package io.berth.storage.internal;
 
 import io.berth.storage.ArchiveFormat;
 import io.berth.storage.ArchiveLimits;
-import io.berth.storage.CommitRequest;
 import io.berth.storage.ContainerLayer;
 import io.berth.storage.ContainerLayerExistsException;
 import io.berth.storage.CorruptStoreException;
@@ -10,7 +9,7 @@ import io.berth.storage.DriverUnavailableException;
 import io.berth.storage.Image;
 import io.berth.storage.ImageConfig;
 import io.berth.storage.ImageInUseException;
-import io.berth.storage.ImportOptions;
+import io.berth.storage.ImageOptions;
 import io.berth.storage.Layer;
 import io.berth.storage.LayerInUseException;
 import io.berth.storage.NoSuchContainerLayerException;
@@ -333,7 +332,7 @@ public final class DefaultStore implements Store {
   // ---- images: changing ----
 
   @Override
-  public Image importRootfs(Path tarball, ImportOptions options) {
+  public Image importRootfs(Path tarball, ImageOptions options) {
     Objects.requireNonNull(tarball, "tarball");
     Objects.requireNonNull(options, "options");
     try (InputStream in = Files.newInputStream(tarball)) {
@@ -346,7 +345,7 @@ public final class DefaultStore implements Store {
   }
 
   @Override
-  public Image importRootfs(InputStream tarball, ImportOptions options) {
+  public Image importRootfs(InputStream tarball, ImageOptions options) {
     Objects.requireNonNull(tarball, "tarball");
     Objects.requireNonNull(options, "options");
     try (StoreLock.Held held = locked(); Staging staging = staging()) {
@@ -688,7 +687,7 @@ public final class DefaultStore implements Store {
   }
 
   @Override
-  public Image commit(String containerId, CommitRequest request) {
+  public Image commit(String containerId, ImageOptions request) {
     Objects.requireNonNull(request, "request");
     try (StoreLock.Held held = locked(); Staging staging = staging()) {
       Metadata.ContainerRecord c = record(containerId);

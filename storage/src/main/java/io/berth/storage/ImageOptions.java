@@ -4,14 +4,15 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * How {@link Store#commit} makes an image of a container's changes, like {@code podman commit}:
- * the name to give it, config changes on top of the base image's config, author, history
- * message and creation time. Immutable.
+ * How {@link Store#importRootfs} and {@link Store#commit} describe the image they make, like
+ * {@code podman import} and {@code podman commit}: the name to give it, config changes (on top
+ * of an empty config for an import, of the base image's for a commit), author, history message
+ * and creation time. Immutable.
  */
-public final class CommitRequest {
+public final class ImageOptions {
   private final NewImageSettings settings;
 
-  private CommitRequest(NewImageSettings settings) {
+  private ImageOptions(NewImageSettings settings) {
     this.settings = settings;
   }
 
@@ -20,8 +21,8 @@ public final class CommitRequest {
   }
 
   /** No name, no changes, no author or message, created now. */
-  public static CommitRequest defaults() {
-    return new CommitRequest(new NewImageSettings());
+  public static ImageOptions defaults() {
+    return new ImageOptions(new NewImageSettings());
   }
 
   /** The normalised name for the new image; empty for an untagged image. */
@@ -49,10 +50,10 @@ public final class CommitRequest {
 
   @Override
   public String toString() {
-    return "CommitRequest{" + settings + "}";
+    return "ImageOptions{" + settings + "}";
   }
 
-  /** Builds {@link CommitRequest}; each setting may be made once. Not thread-safe. */
+  /** Builds {@link ImageOptions}; each setting may be made once. Not thread-safe. */
   public static final class Builder {
     private final NewImageSettings settings = new NewImageSettings();
 
@@ -90,8 +91,8 @@ public final class CommitRequest {
       return this;
     }
 
-    public CommitRequest build() {
-      return new CommitRequest(settings.copy());
+    public ImageOptions build() {
+      return new ImageOptions(settings.copy());
     }
   }
 }
