@@ -35,6 +35,17 @@ public final class ChildJvm {
         new String(err, StandardCharsets.UTF_8));
   }
 
+  /** Where this JVM loaded sqlite-jdbc's native library from, as the kernel maps it. */
+  private static String mappedSqliteLibrary() {
+    try (var lines = java.nio.file.Files.lines(Path.of("/proc/self/maps"))) {
+      return lines.filter(l -> l.contains("libsqlitejdbc"))
+          .map(l -> l.substring(l.indexOf('/')))
+          .findFirst().orElse("<not mapped>");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   public static void main(String[] args) {
     Path dir = Path.of(args[0]);
     try (Runtime runtime = Fixture.open(dir, args[1], args[2])) {
@@ -53,6 +64,7 @@ public final class ChildJvm {
           System.out.println(c.waitForExit());
         }
         case "state" -> System.out.println(c.state());
+        case "sqlite-library" -> System.out.println(mappedSqliteLibrary());
         default -> throw new IllegalArgumentException(args[3]);
       }
     }

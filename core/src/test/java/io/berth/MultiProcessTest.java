@@ -43,6 +43,16 @@ class MultiProcessTest {
   }
 
   @Test
+  void open_freshJvm_loadsSqliteFromTheRootsCacheNotAFreshTempCopy() throws Exception {
+    Container c = f.create("true");
+
+    ChildJvm.Result loaded = ChildJvm.run(dir, DRIVER, RUNTIME, "sqlite-library", c.id());
+
+    assertThat(loaded.stdout()).as(loaded.stderr())
+        .startsWith(f.runtime.root().resolve("cache").toString() + "/");
+  }
+
+  @Test
   void exitCode_ofAContainerThatEndsWhileNoJvmWatches_isRead() throws Exception {
     Container c = f.create("sh", "-c", "while [ ! -e /go ]; do sleep 0.05; done; exit 42");
     Path rootfs = c.mount();

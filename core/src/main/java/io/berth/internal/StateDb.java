@@ -36,7 +36,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class StateDb implements AutoCloseable {
   private static final int SCHEMA_VERSION = 1;
-  private static final TypeReference<List<List<Object>>> EXEC_ROWS = new TypeReference<>() {};
 
   private static final String SELECT_CONTAINER = "SELECT c.id, c.name, c.image_id, c.created_at,"
       + " c.config, c.state, (SELECT json_group_array(json_array(e.id, e.pid, json(e.command),"
@@ -453,7 +452,8 @@ final class StateDb implements AutoCloseable {
     List<ExecSession> sessions = new ArrayList<>();
     if (execs != null && !execs.equals("[]")) {
       try {
-        for (List<Object> row : Json.MAPPER.readValue(execs, EXEC_ROWS)) {
+        for (List<Object> row : Json.MAPPER.readValue(execs,
+            new TypeReference<List<List<Object>>>() {})) {
           @SuppressWarnings("unchecked")
           List<String> command = (List<String>) row.get(2);
           sessions.add(new ExecSession((String) row.get(0), ((Number) row.get(1)).intValue(),

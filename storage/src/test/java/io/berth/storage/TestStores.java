@@ -56,6 +56,12 @@ final class TestStores {
         .writeRootfsTar(dir.resolve("busybox.tar"));
   }
 
+  /** The layer directories in a driver's home, without its bookkeeping ({@code l/}, marks). */
+  static List<String> layerDirectories(Path dir, String driver) throws IOException {
+    return list(dir.resolve("root").resolve(driver)).stream()
+        .filter(n -> n.matches("[0-9a-f]{64}")).toList();
+  }
+
   static List<String> list(Path dir) throws IOException {
     try (var s = Files.list(dir)) {
       return s.map(p -> p.getFileName().toString()).sorted().toList();

@@ -147,7 +147,8 @@ public final class DefaultStore implements Store {
    */
   private static Path privateDirectory(Path dir) throws IOException {
     Files.createDirectories(dir);
-    Posix.chmod(dir, 0700);
+    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions
+        .fromString("rwx------"));
     return dir;
   }
 

@@ -33,7 +33,11 @@ import java.util.Optional;
  * metadata here. Called under the store lock.
  */
 final class LayerIngester {
-  private static final SecureRandom RANDOM = new SecureRandom();
+  /** Made at the first new layer, not when a store opens: seeding it loads the providers. */
+  private static final class Ids {
+    static final SecureRandom RANDOM = new SecureRandom();
+  }
+
   /** How much of a layer is unpacked between two background syncs; see EarlyWriteback. */
   private static final long WRITEBACK_STEP = 16L << 20;
 
@@ -62,7 +66,7 @@ final class LayerIngester {
 
   static String newId() {
     byte[] b = new byte[32];
-    RANDOM.nextBytes(b);
+    Ids.RANDOM.nextBytes(b);
     return Digests.hex(b);
   }
 

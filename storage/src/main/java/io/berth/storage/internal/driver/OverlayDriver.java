@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +46,11 @@ public final class OverlayDriver implements StorageDriver {
   private static final List<String> PLAIN_OPTIONS =
       List.of("index=off", "redirect_dir=off", "metacopy=off");
 
-  private final SecureRandom random = new SecureRandom();
+  /** Made at the first new link name, not at open: seeding it loads the security providers. */
+  private static final class LinkNames {
+    static final SecureRandom RANDOM = new SecureRandom();
+  }
+
   private Path home;
   private Path links;
   private List<String> extraOptions = PLAIN_OPTIONS;
@@ -72,12 +77,33 @@ public final class OverlayDriver implements StorageDriver {
     this.links = home.resolve("l");
     try {
       Files.createDirectories(links);
-      probe();
+      probeOncePerBoot();
     } catch (IOException e) {
       throw new DriverUnavailableException("the overlay driver does not work in " + home + " ("
           + e.getMessage() + "); use the vfs driver (Store.builder().driver(\"vfs\")) or put"
           + " the store on a filesystem overlayfs accepts as upper layer (ext4, xfs)", e);
     }
+  }
+
+  /**
+   * Probes at the first open after each boot and remembers the outcome in {@code .probed}: the
+   * kernel and the file system under the store do not change without a reboot, while the probe
+   * costs a mount, and an unmount that syncs the file system, on every open.
+   */
+  private void probeOncePerBoot() throws IOException {
+    Path marker = home.resolve(".probed");
+    String boot = Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip();
+    List<String> remembered = Files.exists(marker) ? Files.readAllLines(marker) : List.of();
+    if (remembered.size() == 2 && remembered.get(0).equals(boot)) {
+      extraOptions = remembered.get(1).isEmpty() ? List.of()
+          : List.of(remembered.get(1).split(","));
+      return;
+    }
+    probe();
+    Path temp = home.resolve(".probed.tmp");
+    Files.write(temp, List.of(boot, String.join(",", extraOptions)));
+    Files.move(temp, marker, StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** Mounts a tiny overlay with a whiteout and an opaque directory to prove this works. */
@@ -163,7 +189,7 @@ public final class OverlayDriver implements StorageDriver {
     while (true) {
       char[] c = new char[SHORT_LENGTH];
       for (int i = 0; i < c.length; i++) {
-        c[i] = SHORT_CHARS[random.nextInt(SHORT_CHARS.length)];
+        c[i] = SHORT_CHARS[LinkNames.RANDOM.nextInt(SHORT_CHARS.length)];
       }
       String name = new String(c);
       if (!Files.exists(links.resolve(name), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
