@@ -43,13 +43,13 @@ class MultiProcessTest {
   }
 
   @Test
-  void open_freshJvm_loadsSqliteFromTheRootsCacheNotAFreshTempCopy() throws Exception {
+  void open_freshJvm_loadsSqliteFromBerthsCacheNotAFreshTempCopy() throws Exception {
     Container c = f.create("true");
 
     ChildJvm.Result loaded = ChildJvm.run(dir, DRIVER, RUNTIME, "sqlite-library", c.id());
 
     assertThat(loaded.stdout()).as(loaded.stderr())
-        .startsWith(f.runtime.root().resolve("cache").toString() + "/");
+        .startsWith(f.runtime.runRoot().resolve("storage/cache").toString() + "/");
   }
 
   @Test

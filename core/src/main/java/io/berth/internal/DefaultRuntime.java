@@ -55,8 +55,6 @@ public final class DefaultRuntime implements Runtime {
     OciRuntime oci = OciRuntimes.cli(RuntimeChoice.choose(options.ociRuntime()),
         layout.ociRoot(), conmon);
     Metrics metrics = new Metrics();
-    // Before the store: its metadata is the first sqlite database this JVM opens.
-    SqliteNative.useCopyUnder(layout.cache());
     Store store = openStore(layout, options.storageDriver(), options.archiveLimits());
     StateDb db = null;
     try {

@@ -28,11 +28,6 @@ record RuntimeLayout(Path root, Path runRoot) {
     return root.resolve("state.db");
   }
 
-  /** Files Berth derives and may rebuild, such as the unpacked sqlite native library. */
-  Path cache() {
-    return root.resolve("cache");
-  }
-
   Path storageRoot() {
     return root.resolve("storage");
   }

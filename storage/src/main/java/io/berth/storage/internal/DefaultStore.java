@@ -102,6 +102,7 @@ public final class DefaultStore implements Store {
       throw new StorageException("could not create the store directories " + root + " and "
           + runRoot + ": " + e.getMessage(), e);
     }
+    SqliteNative.useCopyUnder(runRoot.resolve("cache"));
     StoreLock lock = StoreLock.open(root.resolve("storage.lock"), lockTimeout);
     Metadata meta = null;
     try (StoreLock.Held held = lock.acquire()) {

@@ -1,4 +1,4 @@
-package io.berth.internal;
+package io.berth.storage.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,11 +10,14 @@ import java.util.Optional;
 
 /**
  * sqlite-jdbc unpacks its native library into the temp directory under a new name at every
- * JVM start (and runs {@code uname} to pick it), about a tenth of a second of a cold
- * {@code Runtime.open}. Berth keeps one copy per sqlite version under its root instead and
- * points sqlite-jdbc at it, unless the application already chose a library itself.
+ * JVM start (and runs {@code uname} to pick it), about a tenth of a second of a cold open.
+ * The store, the first sqlite user of any Berth process, keeps one copy per sqlite version
+ * under its run root instead (rebuilt once per boot) and points sqlite-jdbc at it, unless the
+ * application already chose a library itself. The choice is JVM-wide, so every later sqlite
+ * database of the process (the runtime's state DB) loads the same copy.
  */
 final class SqliteNative {
+  private static final System.Logger LOG = System.getLogger(SqliteNative.class.getName());
   private static final String LIB = "libsqlitejdbc.so";
 
   private SqliteNative() {}
@@ -52,7 +55,7 @@ final class SqliteNative {
       System.setProperty("org.sqlite.lib.path", dir.toString());
       System.setProperty("org.sqlite.lib.name", LIB);
     } catch (IOException e) {
-      RuntimeContext.LOG.log(System.Logger.Level.DEBUG, "keeping sqlite-jdbc's own native"
+      LOG.log(System.Logger.Level.DEBUG, "keeping sqlite-jdbc's own native"
           + " library loading: " + e);
     }
   }
