@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Workload 4: unpacking the big layer. GNU {@code tar -xf} of the layer tar into an empty
@@ -28,54 +29,10 @@ final class UnpackBench {
     List<Contender> contenders = List.of(
         gnuTar(f, big, target, false),
         gnuTar(f, big, target, true),
-        new Contender() {
-          private List<Image> loaded;
-
-          @Override
-          public String name() {
-            return "Berth load (docker-archive)";
-          }
-
-          @Override
-          public void before(int round) {
-            requireAbsent(images);
-            f.sync();
-          }
-
-          @Override
-          public void run(int round) {
-            loaded = images.load(big.archive());
-          }
-
-          @Override
-          public void after(int round) {
-            loaded.forEach(i -> images.remove(i.id()));
-          }
-        },
-        new Contender() {
-          private Image imported;
-
-          @Override
-          public String name() {
-            return "Berth importRootfs (layer tar)";
-          }
-
-          @Override
-          public void before(int round) {
-            requireAbsent(images);
-            f.sync();
-          }
-
-          @Override
-          public void run(int round) {
-            imported = images.importRootfs(big.layer(), BigImage.REFERENCE);
-          }
-
-          @Override
-          public void after(int round) {
-            images.remove(imported.id());
-          }
-        },
+        berth(f, images, "Berth load (docker-archive)",
+            () -> images.load(big.archive())),
+        berth(f, images, "Berth importRootfs (layer tar)",
+            () -> List.of(images.importRootfs(big.layer(), BigImage.REFERENCE))),
         new Contender() {
           @Override
           public String name() {
@@ -145,6 +102,35 @@ final class UnpackBench {
       @Override
       public void after(int round) {
         f.ws.delete(target);
+      }
+    };
+  }
+
+  /** Berth bringing the big image into an empty store, which it empties again after. */
+  private static Contender berth(Fixtures f, Images images, String name,
+      Supplier<List<Image>> load) {
+    return new Contender() {
+      private List<Image> loaded;
+
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public void before(int round) {
+        requireAbsent(images);
+        f.sync();
+      }
+
+      @Override
+      public void run(int round) {
+        loaded = load.get();
+      }
+
+      @Override
+      public void after(int round) {
+        loaded.forEach(i -> images.remove(i.id()));
       }
     };
   }

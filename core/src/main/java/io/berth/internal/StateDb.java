@@ -448,12 +448,16 @@ final class StateDb implements AutoCloseable {
     return status;
   }
 
+  /** Built at the first exec session read, not at open: it loads Jackson's type machinery. */
+  private static final class ExecRows {
+    static final TypeReference<List<List<Object>>> TYPE = new TypeReference<>() {};
+  }
+
   private static List<ExecSession> sessions(String id, String execs) throws SQLException {
     List<ExecSession> sessions = new ArrayList<>();
     if (execs != null && !execs.equals("[]")) {
       try {
-        for (List<Object> row : Json.MAPPER.readValue(execs,
-            new TypeReference<List<List<Object>>>() {})) {
+        for (List<Object> row : Json.MAPPER.readValue(execs, ExecRows.TYPE)) {
           @SuppressWarnings("unchecked")
           List<String> command = (List<String>) row.get(2);
           sessions.add(new ExecSession((String) row.get(0), ((Number) row.get(1)).intValue(),

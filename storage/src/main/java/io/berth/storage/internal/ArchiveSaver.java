@@ -251,11 +251,23 @@ final class ArchiveSaver {
     bytes(tar, "manifest.json", Json.bytes(manifest));
   }
 
-  /** Docker archives carry plain tars: decompress the stored blob, checking its diff id. */
+  /**
+   * Docker archives carry plain tars: a plain blob goes as it is (the blob store checks its
+   * digest, which is the diff id); a compressed one is decompressed and its diff id checked.
+   */
   private void writeUncompressedLayer(TarWriter tar, String name, Metadata.LayerRecord layer,
       String blobDigest) throws IOException {
     try (InputStream raw = new BufferedInputStream(store.blobs().open(blobDigest), 1 << 17)) {
       Compression c = Compression.detect(raw);
+      if (c == Compression.NONE && blobDigest.equals(layer.diffId())) {
+        file(tar, name, layer.size(), raw);
+        if (raw.read() >= 0) {
+          throw new CorruptStoreException("blob " + blobDigest + " is longer than layer "
+              + layer.id() + " records (" + layer.size() + " bytes); remove and reload the"
+              + " image");
+        }
+        return;
+      }
       DigestingInputStream plain = new DigestingInputStream(c.decompress(raw, store.limits()));
       file(tar, name, layer.size(), plain);
       if (plain.read() >= 0 || !plain.digest().equals(layer.diffId())) {

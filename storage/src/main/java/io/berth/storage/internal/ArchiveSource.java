@@ -3,6 +3,7 @@ package io.berth.storage.internal;
 import io.berth.storage.ArchiveLimitExceededException;
 import io.berth.storage.ArchiveLimits;
 import io.berth.storage.ImageFormatException;
+import io.berth.storage.internal.stream.BulkInputStream;
 import io.berth.storage.internal.sys.Stat;
 import io.berth.storage.internal.tar.TarEntry;
 import io.berth.storage.internal.tar.TarReader;
@@ -259,7 +260,7 @@ abstract class ArchiveSource implements Closeable {
   }
 
   /** Reads one region of a file with positional reads. */
-  private static final class RegionInputStream extends InputStream {
+  private static final class RegionInputStream extends BulkInputStream {
     private final FileChannel channel;
     private long position;
     private long remaining;
@@ -270,11 +271,6 @@ abstract class ArchiveSource implements Closeable {
       this.remaining = length;
     }
 
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {

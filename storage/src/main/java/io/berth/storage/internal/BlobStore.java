@@ -133,10 +133,16 @@ final class BlobStore {
     }
   }
 
+  /**
+   * Streams a blob, checked against its digest: reading its last byte throws
+   * {@link CorruptStoreException} if the bytes (a stored file, or an archive rebuilt from an
+   * index) no longer hash to it.
+   */
   InputStream open(String digest) throws IOException {
     Path index = indexPath(digest);
     if (!Files.exists(index)) {
-      return Files.newInputStream(path(digest));
+      Path file = path(digest);
+      return new VerifyingInputStream(Files.newInputStream(file), digest, Files.size(file));
     }
     Path content = layers.contentOf(digest).orElseThrow(() -> new CorruptStoreException(
         "blob " + digest + " is kept as an index of an unpacked layer, but no layer with that"
@@ -201,9 +207,9 @@ final class BlobStore {
         checked = true;
         String actual = hashed.digest();
         if (!actual.equals(digest)) {
-          throw new CorruptStoreException("blob " + digest + " rebuilt from its unpacked layer"
-              + " hashes to " + actual + ": the layer's files were changed; remove and reload"
-              + " the image that uses it");
+          throw new CorruptStoreException("blob " + digest + " is damaged: it hashes to "
+              + actual + " (for a plain layer: its unpacked files were changed); remove and"
+              + " reload the image that uses it");
         }
       }
       return result;

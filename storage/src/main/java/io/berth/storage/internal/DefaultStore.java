@@ -42,6 +42,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -314,15 +315,20 @@ public final class DefaultStore implements Store {
         return null;
       });
       driver.remove(layerId);
-      Set<String> stillUsed = meta.referencedBlobs();
-      for (String digest : layer.compressedDigest().stream().toList()) {
-        if (!stillUsed.contains(digest)) {
-          blobs.delete(digest);
-        }
-      }
+      deleteUnreferencedBlobs(layer.compressedDigest().stream().toList());
     } catch (IOException e) {
       throw new StorageException("layer " + layerId + " was removed, but cleaning up its files"
           + " failed (the next open retries): " + e.getMessage(), e);
+    }
+  }
+
+  /** Deletes those of {@code candidates} that no image lists any more; under the lock. */
+  private void deleteUnreferencedBlobs(Collection<String> candidates) throws IOException {
+    Set<String> stillUsed = meta.referencedBlobs();
+    for (String digest : candidates) {
+      if (!stillUsed.contains(digest)) {
+        blobs.delete(digest);
+      }
     }
   }
 
@@ -437,12 +443,7 @@ public final class DefaultStore implements Store {
       for (String layerId : freed) {
         driver.remove(layerId);
       }
-      Set<String> stillUsed = meta.referencedBlobs();
-      for (String digest : imageBlobs) {
-        if (!stillUsed.contains(digest)) {
-          blobs.delete(digest);
-        }
-      }
+      deleteUnreferencedBlobs(imageBlobs);
     } catch (IOException e) {
       throw new StorageException("image " + nameOrId + " was removed, but cleaning up its files"
           + " failed (the next open retries): " + e.getMessage(), e);

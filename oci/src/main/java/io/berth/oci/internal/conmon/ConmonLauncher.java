@@ -1,7 +1,6 @@
 package io.berth.oci.internal.conmon;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.berth.oci.Bundle;
 import io.berth.oci.Conmon;
 import io.berth.oci.CreateRequest;
 import io.berth.oci.CreatedContainer;
@@ -77,11 +76,11 @@ public final class ConmonLauncher {
   /**
    * Runs conmon and returns when it reports the container's pid.
    *
+   * @param terminal whether the bundle's process has a terminal
    * @throws OciRuntimeException with the runtime's message if create fails
    */
   public static CreatedContainer create(Conmon conmon, RuntimeCommand runtime,
-      CreateRequest r) {
-    boolean terminal = Bundle.open(r.bundleDir()).terminal();
+      CreateRequest r, boolean terminal) {
     prepareDirectories(r);
     List<String> argv = arguments(conmon, runtime, r, terminal);
     LOG.log(System.Logger.Level.DEBUG, "starting conmon for container {0}: {1}", r.id(), argv);

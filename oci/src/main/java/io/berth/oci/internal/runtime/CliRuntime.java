@@ -12,6 +12,8 @@ import io.berth.oci.OciRuntime;
 import io.berth.oci.OciRuntimeException;
 import io.berth.oci.OciState;
 import io.berth.oci.internal.conmon.ConmonLauncher;
+import io.berth.oci.internal.spec.BundleWriter;
+import io.berth.oci.internal.spec.RuntimeSpec;
 import io.berth.oci.internal.spec.SpecJson;
 import java.io.IOException;
 import java.io.InputStream;
@@ -99,9 +101,12 @@ public final class CliRuntime implements OciRuntime {
     execs.forget(request.id());
     createStateRoot();
     try {
+      // Read once: conmon's arguments need the terminal flag, execs the container's process.
+      RuntimeSpec spec = BundleWriter.read(request.bundleDir());
       CreatedContainer created = ConmonLauncher.create(conmon,
-          new ConmonLauncher.RuntimeCommand(binary, globalArgs()), request);
-      execs.remember(request.id(), request.bundleDir());
+          new ConmonLauncher.RuntimeCommand(binary, globalArgs()), request,
+          spec.process.terminal);
+      execs.remember(request.id(), spec);
       return created;
     } catch (OciException e) {
       // Leave nothing registered under the id (as podman does after a failed create).

@@ -54,9 +54,9 @@ final class ExecRunner {
     specs.remove(id);
   }
 
-  /** Caches the spec of a container just created from {@code bundleDir}. */
-  void remember(String id, Path bundleDir) {
-    specs.put(id, BundleWriter.read(bundleDir));
+  /** Caches the spec of a container just created. */
+  void remember(String id, RuntimeSpec spec) {
+    specs.put(id, spec);
   }
 
   ExecResult run(String id, ExecRequest request, Duration timeout) {

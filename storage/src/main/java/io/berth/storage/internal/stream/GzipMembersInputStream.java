@@ -18,7 +18,7 @@ import java.util.zip.ZipException;
  *
  * <p>Not thread-safe. Closing it closes the underlying stream.
  */
-public final class GzipMembersInputStream extends InputStream {
+public final class GzipMembersInputStream extends BulkInputStream {
   private static final int FHCRC = 2;
   private static final int FEXTRA = 4;
   private static final int FNAME = 8;
@@ -40,11 +40,6 @@ public final class GzipMembersInputStream extends InputStream {
     this.buf = new byte[bufferSize];
   }
 
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-  }
 
   @Override
   public int read(byte[] b, int off, int len) throws IOException {

@@ -1,12 +1,12 @@
 package io.berth.storage.internal.tar;
 
 import io.berth.storage.CorruptStoreException;
+import io.berth.storage.internal.stream.BulkInputStream;
 import io.berth.storage.internal.sys.FileHandle;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -25,7 +25,7 @@ import java.util.Optional;
  *
  * <p>Not thread-safe; close it.
  */
-public final class TarIndexReader extends InputStream {
+public final class TarIndexReader extends BulkInputStream {
   private static final int TRAILER = 24;
 
   private final FileChannel index;
@@ -112,12 +112,6 @@ public final class TarIndexReader extends InputStream {
     return size;
   }
 
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xff;
-  }
 
   @Override
   public int read(byte[] b, int off, int len) throws IOException {

@@ -1,10 +1,10 @@
 package io.berth.storage.internal.tar;
 
+import com.google.common.io.CountingOutputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -40,7 +40,7 @@ public final class TarIndexWriter implements AutoCloseable {
 
   private final Path root;
   private final Path rescueFile;
-  private final CountingOutput counted;
+  private final CountingOutputStream counted;
   private final DataOutputStream out;
   private final byte[] literal = new byte[MAX_LITERAL];
   private int literalLength;
@@ -72,7 +72,7 @@ public final class TarIndexWriter implements AutoCloseable {
   public TarIndexWriter(Path indexFile, Path root) throws IOException {
     this.root = root;
     this.rescueFile = indexFile.resolveSibling(indexFile.getFileName() + ".rescued");
-    this.counted = new CountingOutput(
+    this.counted = new CountingOutputStream(
         new BufferedOutputStream(Files.newOutputStream(indexFile), 1 << 16));
     this.out = new DataOutputStream(counted);
     out.writeLong(MAGIC);
@@ -179,14 +179,14 @@ public final class TarIndexWriter implements AutoCloseable {
     endEntry();
     flushLiteral();
     out.writeByte('E');
-    long rescuedAt = counted.count;
+    long rescuedAt = counted.getCount();
     if (rescue != null) {
       try (InputStream in = Channels.newInputStream(rescue.position(0))) {
         in.transferTo(out);
       }
       rescue = null;
     }
-    long tableAt = counted.count;
+    long tableAt = counted.getCount();
     out.writeInt(rescued.size());
     for (long[] r : rescued) {
       out.writeInt((int) r[0]);
@@ -210,27 +210,6 @@ public final class TarIndexWriter implements AutoCloseable {
       }
     } finally {
       Files.deleteIfExists(rescueFile);
-    }
-  }
-
-  /** Counts what reaches the file, for the offsets in the table. */
-  private static final class CountingOutput extends java.io.FilterOutputStream {
-    long count;
-
-    CountingOutput(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      count += len;
     }
   }
 }
